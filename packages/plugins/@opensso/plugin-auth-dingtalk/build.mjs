@@ -1,0 +1,83 @@
+// Builds what NocoBase loads from a plugin package, without NocoBase's own builder (not published for 2.x):
+//   dist/server/index.js  CommonJS, zod bundled in, @nocobase/* left to the host app
+//   dist/client/index.js  a named AMD module: the host page loads it with RequireJS and provides
+//                         react, antd, @nocobase/client, @formily/*, i18n... itself
+//   dist/locale/*.json    served by the app under the package name (the i18n namespace)
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const dist = join(root, 'dist');
+
+// Modules the NocoBase host provides at run time, on the server and in the browser.
+const hostProvided = [
+  '@nocobase/*',
+  '@formily/*',
+  '@ant-design/*',
+  'antd',
+  'antd-style',
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  'react-router',
+  'react-router-dom',
+  'react-i18next',
+  'i18next',
+  'lodash',
+  'sequelize',
+  'axios',
+];
+
+export async function buildPlugin({ minify = true } = {}) {
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+
+  await build({
+    entryPoints: [join(root, 'src/server/index.ts')],
+    outfile: join(dist, 'server/index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: [...hostProvided, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+
+  const client = await build({
+    entryPoints: [join(root, 'src/client/index.tsx')],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2019',
+    jsx: 'transform',
+    external: hostProvided,
+    minify,
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const code = client.outputFiles[0].text;
+  const deps = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
+  // A named define with explicit dependencies: RequireJS loads them before running the factory, so the
+  // CommonJS `require` calls inside resolve synchronously.
+  const amd =
+    `define(${JSON.stringify(pkg.name)}, ${JSON.stringify(['require', 'exports', 'module', ...deps])}, ` +
+    `function (require, exports, module) {\n${code}\n});\n`;
+  mkdirSync(join(dist, 'client'), { recursive: true });
+  writeFileSync(join(dist, 'client/index.js'), amd);
+
+  cpSync(join(root, 'src/locale'), join(dist, 'locale'), { recursive: true });
+  writeFileSync(join(dist, 'externalVersion.js'), 'module.exports = {};\n');
+  return { clientBytes: Buffer.byteLength(amd), clientDeps: deps };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const { clientBytes } = await buildPlugin();
+  console.log(`built ${pkg.name} in ${Date.now() - started} ms (client bundle ${clientBytes} bytes)`);
+}

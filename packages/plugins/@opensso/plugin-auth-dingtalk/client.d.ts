@@ -1,0 +1,2 @@
+export * from './dist/client';
+export { default } from './dist/client';

@@ -1,0 +1,40 @@
+/**
+ * The closed list of reasons a DingTalk sign-in can fail. The code is what crosses to the browser (in the
+ * sign-in page URL or an action's error body); the message is an English sentence that is also the i18n key
+ * in every `locale/*.json`. A test checks that each code has a message in each shipped language.
+ */
+export const ERROR_MESSAGES = {
+  STATE_MISSING: 'The DingTalk sign-in could not be verified. Please start again from the sign-in page.',
+  STATE_INVALID: 'This DingTalk sign-in link has expired or was already used. Please start again from the sign-in page.',
+  REQUEST_INVALID: 'The DingTalk sign-in request was malformed. Please start again from the sign-in page.',
+  CANCELLED: 'You cancelled the sign-in at DingTalk.',
+  CODE_MISSING: 'DingTalk did not return an authorization code. Please try again.',
+  AUTHENTICATOR_INVALID: 'This DingTalk sign-in method is not available. Ask your administrator to enable it.',
+  CONFIG_INVALID: 'The DingTalk sign-in is not fully configured (Client ID or Client Secret is missing). Ask your administrator.',
+  DINGTALK_CODE_INVALID: 'DingTalk rejected the authorization code (expired or already used). Please try again.',
+  DINGTALK_CREDENTIALS_INVALID: 'DingTalk rejected the Client ID or Client Secret. Ask your administrator to check the DingTalk settings.',
+  DINGTALK_TOKEN_INVALID: 'DingTalk rejected the access token. Please try again.',
+  DINGTALK_PERMISSION_DENIED: 'The DingTalk app lacks a permission ({{detail}}). Ask your administrator to grant it in the DingTalk developer console.',
+  DINGTALK_RATE_LIMITED: 'DingTalk is receiving too many requests. Please wait a moment and try again.',
+  DINGTALK_UNAVAILABLE: 'DingTalk is unavailable right now. Please try again later.',
+  DINGTALK_BAD_RESPONSE: 'DingTalk returned an unexpected answer. Please try again later.',
+  DINGTALK_ERROR: 'DingTalk refused the request. Please try again or ask your administrator.',
+  PROFILE_INCOMPLETE: 'DingTalk did not return a stable identity (unionId) for this account.',
+  MOBILE_PERMISSION_MISSING: 'DingTalk did not share your phone number. Ask your administrator to grant the DingTalk app the "Contact.User.mobile" permission (personal phone number), then sign in again.',
+  USER_NOT_FOUND: 'No NocoBase account matches this DingTalk account, and automatic sign-up is off. Ask your administrator for an account.',
+  PHONE_AMBIGUOUS: 'Several NocoBase accounts have this phone number. Ask your administrator to resolve the duplicates.',
+  ACCOUNT_CONFLICT: 'A NocoBase account could not be created for this DingTalk account because of a conflicting record. Please try again or ask your administrator.',
+  TICKET_INVALID: 'The DingTalk sign-in has expired. Please sign in again.',
+  INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value);
+}
+
+/** Only this shape of detail ever reaches a URL or the page: DingTalk permission names, comma separated. */
+export const SAFE_DETAIL = /^[A-Za-z0-9._,]{1,200}$/;

@@ -1,0 +1,3 @@
+import { defineConfig } from '@nocobase/test/vitest.mjs';
+
+export default defineConfig();
