@@ -1,13 +1,22 @@
 import { Plugin } from '@nocobase/server';
-import { AUTH_TYPE } from '../constants';
+import { tval } from '@nocobase/utils';
+import { ACTIONS, AUTH_TYPE, NAMESPACE, RESOURCE } from '../constants';
+import { createActions } from './actions';
+import { createDingTalkAuth } from './dingtalk-auth';
+import { getPublicOptions } from './options';
+import { SignInFlow } from './sign-in-flow';
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
-    // Placeholder while the auth type is being written: registers the type so the client can be tested.
+    const flow = new SignInFlow(this.app.cache, this.app.lockManager);
     this.app.authManager.registerTypes(AUTH_TYPE, {
-      auth: class {} as any,
-      title: 'DingTalk',
+      auth: createDingTalkAuth(flow),
+      title: tval('DingTalk', { ns: NAMESPACE }),
+      getPublicOptions,
     });
+    this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
+    this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
+    this.app.acl.allow(RESOURCE, [ACTIONS.getRedirectUrl], 'loggedIn');
   }
 }
 

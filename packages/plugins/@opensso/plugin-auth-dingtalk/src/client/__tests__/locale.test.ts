@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../errors';
+import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
+
+const clientDir = join(__dirname, '..');
+const localeDir = join(clientDir, '..', 'locale');
+const languages = ['en-US', 'zh-CN', 'fr-FR'];
+const locales = Object.fromEntries(
+  languages.map((lang) => [lang, JSON.parse(readFileSync(join(localeDir, `${lang}.json`), 'utf8')) as Record<string, string>]),
+);
+
+/** Every literal passed to `t('...')` in the client sources (the English sentence is the key). */
+function keysUsedInSources(): string[] {
+  const keys = new Set<string>([GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL, ...Object.values(ERROR_MESSAGES)]);
+  for (const file of readdirSync(clientDir)) {
+    if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;
+    const source = readFileSync(join(clientDir, file), 'utf8');
+    for (const match of source.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+      keys.add(match[1].replace(/\\'/g, "'"));
+    }
+  }
+  return [...keys];
+}
+
+describe('locales', () => {
+  const keys = keysUsedInSources();
+
+  it('finds the keys of the sources', () => {
+    expect(keys).toContain('Sign in with DingTalk');
+    expect(keys).toContain('Client Secret');
+  });
+
+  it.each(languages)('%s translates every key the client uses', (lang) => {
+    const missing = keys.filter((key) => typeof locales[lang][key] !== 'string' || !locales[lang][key].trim());
+    expect(missing).toEqual([]);
+  });
+
+  it('en-US maps each key to itself', () => {
+    for (const key of keys) expect(locales['en-US'][key]).toBe(key);
+  });
+
+  it('all languages have the same keys', () => {
+    const en = Object.keys(locales['en-US']).sort();
+    for (const lang of languages) expect(Object.keys(locales[lang]).sort()).toEqual(en);
+  });
+
+  it('keeps the interpolation placeholders', () => {
+    for (const lang of languages) {
+      for (const [key, value] of Object.entries(locales[lang])) {
+        const wanted = key.match(/\{\{\w+\}\}/g) ?? [];
+        for (const placeholder of wanted) expect(value, `${lang}: ${key}`).toContain(placeholder);
+      }
+    }
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Pure logic of the browser half, kept free of React and of the host so it can be unit-tested:
+ * what the sign-in page URL says after a round trip to DingTalk, which message to show, and what to send.
+ */
+import { ACTIONS, DEFAULT_RETURN_PATH, QUERY, RESOURCE } from '../constants';
+import { ERROR_MESSAGES, ErrorCode, isErrorCode, SAFE_DETAIL } from '../errors';
+
+/** What the sign-in page URL tells one DingTalk button. */
+export type Landing =
+  | { kind: 'none' }
+  /** The callback succeeded: a ticket cookie waits to be exchanged through `auth:signIn`. */
+  | { kind: 'signin' }
+  /** The callback failed. `code` is undefined when the URL carried a code this version does not know. */
+  | { kind: 'error'; code?: ErrorCode; detail?: string };
+
+type SearchInput = string | URLSearchParams;
+
+function toParams(search: SearchInput): URLSearchParams {
+  return typeof search === 'string' ? new URLSearchParams(search) : search;
+}
+
+/**
+ * Reads the `dingtalk_*` parameters for the button of authenticator `name`.
+ * - An error is for this button when `dingtalk_authenticator` names it (or is absent: then every DingTalk
+ *   button shows it, rather than losing it).
+ * - A success is for this button only when `dingtalk_signin` names it exactly.
+ * An error wins over a success if both are present. Nothing from the URL is ever displayed except a
+ * `detail` that matches SAFE_DETAIL.
+ */
+export function parseLanding(search: SearchInput, name: string): Landing {
+  const params = toParams(search);
+  const rawError = params.get(QUERY.error);
+  if (rawError !== null) {
+    const target = params.get(QUERY.authenticator);
+    if (target && target !== name) {
+      return { kind: 'none' };
+    }
+    const code = isErrorCode(rawError) ? rawError : undefined;
+    const rawDetail = params.get(QUERY.detail);
+    const detail = rawDetail !== null && SAFE_DETAIL.test(rawDetail) ? rawDetail : undefined;
+    return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
+  }
+  const signin = params.get(QUERY.signin);
+  if (signin !== null && signin !== '' && signin === name) {
+    return { kind: 'signin' };
+  }
+  return { kind: 'none' };
+}
+
+/** The query string without any `dingtalk_*` parameter (other parameters, e.g. `redirect`, kept in order). */
+export function stripLandingParams(search: SearchInput): string {
+  const params = new URLSearchParams(toParams(search));
+  for (const key of Object.values(QUERY)) {
+    params.delete(key);
+  }
+  const rest = params.toString();
+  return rest ? `?${rest}` : '';
+}
+
+/** Shown when the failure has no code this version knows (never the raw text of the URL). */
+export const GENERIC_ERROR = 'The DingTalk sign-in failed. Please try again.';
+/** DINGTALK_PERMISSION_DENIED without a usable detail: its usual message would show an empty "()". */
+export const PERMISSION_DENIED_NO_DETAIL =
+  'The DingTalk app lacks a required permission. Ask your administrator to grant it in the DingTalk developer console.';
+
+/** An i18n key (the English sentence) and its interpolation values. */
+export type Message = { key: string; values?: { detail: string } };
+
+export function messageFor(code: ErrorCode | undefined, detail?: string): Message {
+  if (!code) {
+    return { key: GENERIC_ERROR };
+  }
+  if (code === 'DINGTALK_PERMISSION_DENIED') {
+    return detail ? { key: ERROR_MESSAGES[code], values: { detail } } : { key: PERMISSION_DENIED_NO_DETAIL };
+  }
+  return { key: ERROR_MESSAGES[code] };
+}
+
+/**
+ * Where the user wanted to go: the sign-in page's `?redirect=`, as NocoBase's own sign-in form reads it
+ * (a path relative to the app's router basename), or DEFAULT_RETURN_PATH. The server validates it again.
+ */
+export function returnPath(search: SearchInput): string {
+  const redirect = toParams(search).get('redirect');
+  return redirect ? redirect : DEFAULT_RETURN_PATH;
+}
+
+export type AuthUrlRequest = {
+  url: string;
+  method: 'post';
+  headers: { 'X-Authenticator': string };
+  data: { redirect: string };
+  /** The button shows the translated error itself; the host's raw notification would duplicate it. */
+  skipNotify: true;
+};
+
+export function authUrlRequest(name: string, search: SearchInput): AuthUrlRequest {
+  return {
+    url: `${RESOURCE}:${ACTIONS.getAuthUrl}`,
+    method: 'post',
+    headers: { 'X-Authenticator': name },
+    data: { redirect: returnPath(search) },
+    skipNotify: true,
+  };
+}
+
+export type TicketSignInRequest = {
+  url: 'auth:signIn';
+  method: 'post';
+  headers: { 'X-Authenticator': string };
+  data: Record<string, never>;
+  skipNotify: true;
+};
+
+/**
+ * NocoBase's normal sign-in with this authenticator and an empty body: the server's auth type reads the
+ * one-time ticket from its httpOnly cookie. Same request as `api.auth.signIn({}, name)`, plus `skipNotify`.
+ */
+export function ticketSignInRequest(name: string): TicketSignInRequest {
+  return {
+    url: 'auth:signIn',
+    method: 'post',
+    headers: { 'X-Authenticator': name },
+    data: {},
+    skipNotify: true,
+  };
+}
+
+/** What a failed request tells the user: a contract code, else the server's own message, else nothing. */
+export type RequestFailure = { code?: ErrorCode; detail?: string; serverMessage?: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Reads NocoBase's usual error body `{ errors: [{ message, code }] }` from an axios error. A known code
+ * wins; otherwise the server's message (already localized by the server, not taken from any URL) is
+ * returned for display, and the caller falls back to GENERIC_ERROR when there is none.
+ */
+export function requestFailure(error: unknown): RequestFailure {
+  const response = isRecord(error) ? error.response : undefined;
+  const body = isRecord(response) ? response.data : undefined;
+  const errors = isRecord(body) ? body.errors : undefined;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  if (!isRecord(first)) {
+    return {};
+  }
+  if (isErrorCode(first.code)) {
+    const detail = typeof first.detail === 'string' && SAFE_DETAIL.test(first.detail) ? first.detail : undefined;
+    return detail ? { code: first.code, detail } : { code: first.code };
+  }
+  const message = typeof first.message === 'string' ? first.message.trim() : '';
+  return message ? { serverMessage: message.slice(0, 500) } : {};
+}
+
+/** The `url` of a `dingtalk:getAuthUrl` answer body, if it is an absolute http(s) URL. */
+export function authUrlFromBody(body: unknown): string | undefined {
+  const data = isRecord(body) ? body.data : undefined;
+  const url = isRecord(data) ? data.url : undefined;
+  if (typeof url !== 'string') {
+    return undefined;
+  }
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `token` of an `auth:signIn` answer body. */
+export function tokenFromBody(body: unknown): string | undefined {
+  const data = isRecord(body) ? body.data : undefined;
+  const token = isRecord(data) ? data.token : undefined;
+  return typeof token === 'string' && token ? token : undefined;
+}
+
+/** The `redirectUrl` of a `dingtalk:getRedirectUrl` answer body. */
+export function redirectUrlFromBody(body: unknown): string | undefined {
+  const data = isRecord(body) ? body.data : undefined;
+  const url = isRecord(data) ? data.redirectUrl : undefined;
+  return typeof url === 'string' && url ? url : undefined;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Client unit tests: pure logic only (no host, no DOM), so the node environment is enough.
+// The workspace root config only collects server tests; run these with
+//   node_modules/.bin/vitest run --config packages/plugins/@opensso/plugin-auth-dingtalk/src/client/vitest.config.mts
+export default defineConfig({
+  test: {
+    root: new URL('.', import.meta.url).pathname,
+    include: ['__tests__/**/*.test.ts'],
+    environment: 'node',
+  },
+});

@@ -1,0 +1,228 @@
+/**
+ * The DingTalk Open Platform calls of the browser sign-in, one typed function each. The contract is
+ * `shared/dingtalk-api.md` section 1; links point to DingTalk's own pages. Requests are built here and every
+ * answer is checked against a zod schema before anything reads it: DingTalk's answers are input like any other.
+ */
+import { z } from 'zod';
+import { SignInError } from './sign-in-error';
+
+export interface DingTalkHosts {
+  /** The authorization page the browser visits. */
+  loginUrl: string;
+  /** The JSON API (`/v1.0/...`). */
+  apiUrl: string;
+  /** The older "topapi" API (enterprise internal apps). */
+  oapiUrl: string;
+}
+
+export const DEFAULT_HOSTS: DingTalkHosts = {
+  loginUrl: 'https://login.dingtalk.com',
+  apiUrl: 'https://api.dingtalk.com',
+  oapiUrl: 'https://oapi.dingtalk.com',
+};
+
+/** Read at each call so a test (or an admin restarting with new env) never sees a stale host. */
+export function hostsFromEnv(env: NodeJS.ProcessEnv = process.env): DingTalkHosts {
+  const pick = (value: string | undefined, fallback: string) => (value?.trim() || fallback).replace(/\/+$/, '');
+  return {
+    loginUrl: pick(env.DINGTALK_LOGIN_URL, DEFAULT_HOSTS.loginUrl),
+    apiUrl: pick(env.DINGTALK_API_URL, DEFAULT_HOSTS.apiUrl),
+    oapiUrl: pick(env.DINGTALK_OAPI_URL, DEFAULT_HOSTS.oapiUrl),
+  };
+}
+
+export interface CallOptions {
+  /** Abort a call after this many milliseconds (DingTalk's own gateway gives up at about 3 s). */
+  timeoutMs: number;
+  /** Called once per finished HTTP exchange, for logs: never receives secrets, codes or tokens. */
+  onResponse?: (event: { endpoint: string; status: number; requestId?: string; durationMs: number }) => void;
+}
+
+export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DINGTALK_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : 5000;
+}
+
+// https://open.dingtalk.com/document/orgapp/tutorial-obtaining-user-personal-information (step 1)
+const AUTHORIZE_PATH = '/oauth2/auth';
+// https://open.dingtalk.com/document/orgapp/obtain-user-token
+const USER_ACCESS_TOKEN_PATH = '/v1.0/oauth2/userAccessToken';
+// https://open.dingtalk.com/document/orgapp/dingtalk-retrieve-user-information
+const CURRENT_USER_PATH = '/v1.0/contact/users/me';
+
+export function buildAuthorizationUrl(
+  hosts: DingTalkHosts,
+  params: { clientId: string; redirectUri: string; state: string; scope?: string },
+): string {
+  const url = new URL(AUTHORIZE_PATH, `${hosts.loginUrl}/`);
+  url.search = new URLSearchParams({
+    redirect_uri: params.redirectUri,
+    response_type: 'code',
+    client_id: params.clientId,
+    scope: params.scope ?? 'openid',
+    state: params.state,
+    // Marked required by DingTalk; it also makes users who consented before a permission was added consent again.
+    prompt: 'consent',
+  }).toString();
+  return url.toString();
+}
+
+const UserAccessTokenSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().optional(),
+  expireIn: z.number().optional(),
+  corpId: z.string().optional(),
+});
+export type UserAccessToken = z.infer<typeof UserAccessTokenSchema>;
+
+const ProfileSchema = z.object({
+  nick: z.string().optional(),
+  avatarUrl: z.string().optional(),
+  mobile: z.string().optional(),
+  stateCode: z.string().optional(),
+  openId: z.string().optional(),
+  unionId: z.string().optional(),
+  email: z.string().optional(),
+  visitor: z.boolean().optional(),
+});
+/** A profile whose identity key is known to be present. */
+export type DingTalkProfile = z.infer<typeof ProfileSchema> & { unionId: string };
+
+const ErrorBodySchema = z.object({
+  code: z.string().optional(),
+  message: z.string().optional(),
+  requestid: z.string().optional(),
+  accessdenieddetail: z.object({ requiredScopes: z.array(z.string()).optional() }).partial().optional(),
+});
+
+/** Exchanges the browser's one-time auth code. Never retried: a second try with the same code cannot succeed. */
+export async function exchangeAuthCode(
+  hosts: DingTalkHosts,
+  params: { clientId: string; clientSecret: string; code: string },
+  options: CallOptions,
+): Promise<UserAccessToken> {
+  const body = await call(
+    'userAccessToken',
+    `${hosts.apiUrl}${USER_ACCESS_TOKEN_PATH}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        clientId: params.clientId,
+        clientSecret: params.clientSecret,
+        code: params.code,
+        grantType: 'authorization_code',
+      }),
+    },
+    options,
+  );
+  return parse(UserAccessTokenSchema, body);
+}
+
+/** Reads the signed-in user's profile. A read: retried once after a 5xx or a dropped connection. */
+export async function getCurrentUser(
+  hosts: DingTalkHosts,
+  accessToken: string,
+  options: CallOptions,
+): Promise<DingTalkProfile> {
+  const request = () =>
+    call(
+      'users/me',
+      `${hosts.apiUrl}${CURRENT_USER_PATH}`,
+      { method: 'GET', headers: { 'x-acs-dingtalk-access-token': accessToken, accept: 'application/json' } },
+      options,
+    );
+  let body: unknown;
+  try {
+    body = await request();
+  } catch (error) {
+    if (!(error instanceof SignInError) || !error.retryable) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    body = await request();
+  }
+  const profile = parse(ProfileSchema, body);
+  if (!profile.unionId) {
+    throw new SignInError('PROFILE_INCOMPLETE', { status: 502 });
+  }
+  return { ...profile, unionId: profile.unionId };
+}
+
+async function call(endpoint: string, url: string, init: RequestInit, options: CallOptions): Promise<unknown> {
+  const started = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (cause) {
+    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+    throw new SignInError('DINGTALK_UNAVAILABLE', {
+      status: 502,
+      cause,
+      dingtalkCode: timedOut ? 'timeout' : 'network',
+      retryable: !timedOut,
+    });
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    throw new SignInError('DINGTALK_UNAVAILABLE', { status: 502, cause, dingtalkCode: 'body', retryable: true });
+  }
+  const body = parseJson(text);
+  const errorBody = ErrorBodySchema.safeParse(body);
+  const requestId =
+    (errorBody.success ? errorBody.data.requestid : undefined) ?? response.headers.get('x-acs-request-id') ?? undefined;
+  options.onResponse?.({ endpoint, status: response.status, requestId, durationMs: Date.now() - started });
+
+  if (response.ok) {
+    if (body === undefined) throw new SignInError('DINGTALK_BAD_RESPONSE', { status: 502, requestId });
+    return body;
+  }
+  const dingtalkCode = errorBody.success ? errorBody.data.code : undefined;
+  throw classify(response.status, dingtalkCode, requestId, errorBody.success ? errorBody.data : undefined);
+}
+
+/** Maps a DingTalk error answer to one of our codes (dingtalk-api.md 1.2, 1.3 and 3). */
+function classify(
+  status: number,
+  dingtalkCode: string | undefined,
+  requestId: string | undefined,
+  body: z.infer<typeof ErrorBodySchema> | undefined,
+): SignInError {
+  const base = { requestId, dingtalkCode: dingtalkCode ?? `http-${status}` };
+  if (status === 429 || (dingtalkCode && /throttl|ratelimit|flowcontrol|quota/i.test(dingtalkCode))) {
+    return new SignInError('DINGTALK_RATE_LIMITED', { ...base, status: 503 });
+  }
+  if (status >= 500) {
+    return new SignInError('DINGTALK_UNAVAILABLE', { ...base, status: 502, retryable: true });
+  }
+  if (dingtalkCode === 'invalidParameter.authCode.notFound') {
+    return new SignInError('DINGTALK_CODE_INVALID', { ...base, status: 401 });
+  }
+  if (dingtalkCode === 'invalidClientIdOrSecret') {
+    return new SignInError('DINGTALK_CREDENTIALS_INVALID', { ...base, status: 502 });
+  }
+  if (status === 403 || dingtalkCode?.startsWith('Forbidden')) {
+    const scopes = body?.accessdenieddetail?.requiredScopes?.join(',');
+    return new SignInError('DINGTALK_PERMISSION_DENIED', { ...base, status: 403, detail: scopes || 'Contact.User.Read' });
+  }
+  if (status === 401 || dingtalkCode === 'InvalidAuthentication' || dingtalkCode?.startsWith('AuthenticationFailed')) {
+    return new SignInError('DINGTALK_TOKEN_INVALID', { ...base, status: 502 });
+  }
+  return new SignInError('DINGTALK_ERROR', { ...base, status: 502 });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new SignInError('DINGTALK_BAD_RESPONSE', { status: 502, cause: result.error });
+  }
+  return result.data;
+}

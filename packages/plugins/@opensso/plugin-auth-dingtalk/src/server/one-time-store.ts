@@ -1,0 +1,73 @@
+/**
+ * Single-use, expiring secrets (sign-in states, hand-off tickets) kept in NocoBase's cache, so any app node
+ * can check them when the cache is shared (Redis in a cluster). Keys are SHA-256 hashes of the secret: a dump
+ * of the cache holds nothing usable. Consumption runs under NocoBase's lock manager so two requests racing
+ * with one secret cannot both win.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The part of NocoBase's Cache this store needs (`app.cache`). */
+export interface CacheLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttlMs?: number): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
+
+/** The part of NocoBase's LockManager this store needs (`app.lockManager`). */
+export interface LockLike {
+  runExclusive<T>(key: string, fn: () => Promise<T>, ttlMs?: number): Promise<T>;
+}
+
+/** 32 random bytes (256 bits), URL-safe. */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Constant-time equality of two strings of any length (hashing first makes the lengths equal). */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+interface Envelope<T> {
+  value: T;
+  expiresAt: number;
+}
+
+export class OneTimeStore<T> {
+  constructor(
+    private readonly cache: CacheLike,
+    private readonly lock: LockLike,
+    private readonly prefix: string,
+    private readonly ttlMs: () => number,
+  ) {}
+
+  /** Stores `value` and returns the secret that redeems it once. */
+  async issue(value: T): Promise<string> {
+    const secret = newSecret();
+    const ttl = this.ttlMs();
+    const envelope: Envelope<T> = { value, expiresAt: Date.now() + ttl };
+    await this.cache.set(this.key(secret), envelope, ttl);
+    return secret;
+  }
+
+  /** Returns the stored value and forgets it; null for an unknown, used or expired secret. */
+  async consume(secret: string): Promise<T | null> {
+    const key = this.key(secret);
+    const envelope = await this.lock.runExclusive(key, async () => {
+      const found = (await this.cache.get(key)) as Envelope<T> | undefined | null;
+      if (found) await this.cache.del(key);
+      return found ?? null;
+    });
+    // The cache's own TTL normally removes it first; this guards stores that keep entries longer.
+    if (!envelope || typeof envelope.expiresAt !== 'number' || envelope.expiresAt < Date.now()) return null;
+    return envelope.value;
+  }
+
+  private key(secret: string): string {
+    return `${this.prefix}:${sha256(secret)}`;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * URLs that leave the server: the Redirect URL registered at DingTalk and the sign-in page the callback sends the
+ * browser to. The origin comes from configuration (`APP_URL`), not from the request's Host header, which a client
+ * controls; only when `APP_URL` is unset does it fall back to the request, and the settings form says so.
+ */
+
+interface RequestLike {
+  protocol: string;
+  host: string;
+  app?: { name?: string };
+}
+
+/** `APP_PUBLIC_PATH` normalised to start and end with one slash. */
+export function publicPath(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = (env.APP_PUBLIC_PATH || '/').trim();
+  return `/${raw.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+}
+
+export function configuredOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.APP_URL?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API base path: NocoBase's `API_BASE_PATH` when it is an absolute path, else `<public path>api/`. */
+function apiBasePath(env: NodeJS.ProcessEnv): string {
+  const raw = env.API_BASE_PATH?.trim();
+  if (raw && raw.startsWith('/')) return raw.endsWith('/') ? raw : `${raw}/`;
+  return `${publicPath(env)}api/`;
+}
+
+export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
+  const origin = configuredOrigin(env) ?? `${ctx.protocol}://${ctx.host}`;
+  const url = new URL(`${apiBasePath(env)}dingtalk:redirect`, origin);
+  const appName = ctx.app?.name;
+  if (appName && appName !== 'main') url.searchParams.set('__appName', appName);
+  return url.toString();
+}
+
+/** The sign-in page, relative to the site root, with our query parameters. */
+export function signInPageUrl(params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) query.set(key, value);
+  }
+  return `${publicPath(env)}signin?${query.toString()}`;
+}

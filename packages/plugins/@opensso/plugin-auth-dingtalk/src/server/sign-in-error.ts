@@ -1,0 +1,37 @@
+import { ErrorCode, SAFE_DETAIL } from '../errors';
+
+/**
+ * The one error type of a DingTalk sign-in. `code` is from the closed list in `../errors.ts` and is all the
+ * browser ever learns; `detail` is only kept when it is safe to show (DingTalk permission names). Everything
+ * else (`requestId`, `dingtalkCode`, `cause`) is for the server log.
+ */
+export class SignInError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail?: string;
+  readonly requestId?: string;
+  readonly dingtalkCode?: string;
+  /** A read of DingTalk may be tried once more: set on 5xx answers and dropped connections, not on timeouts. */
+  readonly retryable: boolean;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      status?: number;
+      detail?: string;
+      requestId?: string;
+      dingtalkCode?: string;
+      retryable?: boolean;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(code, { cause: options.cause });
+    this.name = 'SignInError';
+    this.code = code;
+    this.status = options.status ?? 400;
+    this.detail = options.detail && SAFE_DETAIL.test(options.detail) ? options.detail : undefined;
+    this.requestId = options.requestId;
+    this.dingtalkCode = options.dingtalkCode;
+    this.retryable = options.retryable ?? false;
+  }
+}
