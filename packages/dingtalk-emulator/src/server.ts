@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { APPROVE_PATH, AUTHORIZE_PATH, handleApprove, handleAuthorize } from './authorize';
+import { CONTROL_PREFIX, handleControl } from './control-api';
+import { sendJson } from './http';
+import { handleMe, handleUserAccessToken, ME_PATH, TOKEN_PATH } from './openapi';
+import { errors } from './responses';
+import type { EmulatorState, Handler, RequestContext } from './state';
+
+const routes: Record<string, Handler> = {
+  [`GET ${AUTHORIZE_PATH}`]: handleAuthorize,
+  [`POST ${APPROVE_PATH}`]: handleApprove,
+  [`POST ${TOKEN_PATH}`]: handleUserAccessToken,
+  [`GET ${ME_PATH}`]: handleMe,
+};
+
+export interface RunningServer {
+  server: Server;
+  /** Closes the listener and destroys every open socket, including ones a `hang` fault holds open. */
+  close(): Promise<void>;
+}
+
+export function createEmulatorServer(state: EmulatorState): RunningServer {
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const method = req.method ?? 'GET';
+    const isControl = url.pathname.startsWith(CONTROL_PREFIX);
+    const started = Date.now();
+    const entry = isControl
+      ? { time: '', method, path: url.pathname, status: 0 } // a throwaway entry: control calls are not recorded
+      : state.recorder.begin(method, url.pathname);
+    const finish = (): void => {
+      entry.durationMs = Date.now() - started;
+      if (res.headersSent) entry.status = res.statusCode;
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+
+    const ctx: RequestContext = { req, res, url, entry, state };
+    const handler: Handler | undefined = isControl ? handleControl : routes[`${method} ${url.pathname}`];
+    Promise.resolve()
+      .then(() => {
+        if (handler) return handler(ctx);
+        const notFound = errors.routeNotFound();
+        entry.errorCode = notFound.body.code;
+        return sendJson(res, notFound.status, notFound.body);
+      })
+      .catch((err: unknown) => {
+        // An emulator bug should surface in the test output, not as a mysterious hang.
+        console.error('[dingtalk-emulator] handler failed:', err);
+        sendJson(res, 500, errors.serverError(500).body);
+      });
+  });
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const close = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      for (const timer of state.timers) clearTimeout(timer);
+      state.timers.clear();
+      server.close((err) => (err ? reject(err) : resolve()));
+      for (const socket of sockets) socket.destroy();
+    });
+
+  return { server, close };
+}

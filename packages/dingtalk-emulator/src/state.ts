@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CodeStore, TokenStore } from './codes';
+import type { FaultSwitch } from './faults';
+import type { Identity } from './identities';
+import type { LogEntry, Recorder } from './recorder';
+
+/** An app registered "in the developer console". */
+export interface Client {
+  clientId: string;
+  clientSecret: string;
+  /** When set, redirect_uri must equal one of these exactly; otherwise any absolute http(s) URL is accepted. */
+  redirectUris?: string[];
+}
+
+/** Everything the handlers share; one per running emulator so several can run side by side in tests. */
+export interface EmulatorState {
+  identities: Identity[];
+  clients: Client[];
+  codes: CodeStore;
+  tokens: TokenStore;
+  faults: FaultSwitch;
+  recorder: Recorder;
+  baseUrl(): string;
+  /** Timers of delayed answers, cleared on close so a pending `slow` cannot keep the process alive. */
+  timers: Set<NodeJS.Timeout>;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  entry: LogEntry;
+  state: EmulatorState;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;

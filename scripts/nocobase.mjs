@@ -1,0 +1,95 @@
+// Drives a NocoBase app of this workspace: install (idempotent), start, and the admin calls the demo and the
+// browser test need. NocoBase's own CLI (`nocobase-v1`) does the work; it wants `yarn` on PATH.
+import { join } from 'node:path';
+import { bin, launch, log, pluginName, root, run, waitFor } from './lib.mjs';
+
+/** The environment NocoBase's CLI runs with: yarn on PATH, and each app in its own storage folder. */
+export function nocobaseEnv(env) {
+  return { ...env, PATH: `${join(root, '.tools/node_modules/.bin')}:${env.PATH ?? process.env.PATH}` };
+}
+
+/** Installs NocoBase into the configured database; a no-op ("app is installed") when it already is. */
+export function install(env) {
+  run(bin('nocobase-v1'), ['install'], { env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
+}
+
+/** Enables a plugin with the server stopped (NocoBase records it; the next start loads it). */
+export function enablePlugin(env, name = pluginName) {
+  run(bin('nocobase-v1'), ['pm', 'enable', name], { env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
+}
+
+/** Starts NocoBase in the foreground (no pm2 daemon) and resolves once it answers. */
+export async function start(env, { quiet = false } = {}) {
+  const child = launch('nocobase', bin('nocobase-v1'), ['start', '--launch-mode', 'node'], {
+    env: nocobaseEnv(env),
+    quiet,
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${env.APP_PORT}`;
+  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`NocoBase exited with ${code}`))));
+  await Promise.race([
+    waitFor(`${base}/api/app:getInfo`, { timeoutMs: 180_000 }),
+    exited,
+  ]);
+  return child;
+}
+
+/** Stops a process started with `start` and everything it spawned. */
+export function stop(child) {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      resolve();
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, 10_000).unref();
+  });
+}
+
+/** A tiny client of NocoBase's HTTP API, signed in as an admin. */
+export async function adminClient(baseUrl, { email, password }) {
+  const call = async (action, { method = 'POST', body, token, params } = {}) => {
+    const url = new URL(`/api/${action}`, baseUrl);
+    for (const [k, v] of Object.entries(params ?? {})) url.searchParams.set(k, String(v));
+    const res = await fetch(url, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        'x-authenticator': 'basic',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw new Error(`${action} answered ${res.status}: ${text.slice(0, 300)}`);
+    return json?.data;
+  };
+  const session = await call('auth:signIn', { body: { account: email, password } });
+  const token = session.token;
+  return {
+    token,
+    call: (action, options = {}) => call(action, { ...options, token }),
+  };
+}
+
+/** Creates the authenticator unless one of that name exists: an admin's later changes are kept. */
+export async function ensureAuthenticator(admin, values) {
+  const existing = await admin.call('authenticators:get', { method: 'GET', params: { filterByTk: values.name } });
+  if (existing) return 'kept';
+  await admin.call('authenticators:create', { body: values });
+  return 'created';
+}
+
+export { log };

@@ -1,0 +1,88 @@
+// `npm start`: the demo. NocoBase (SQLite under storage/ unless DB_* say otherwise) with the plugin enabled,
+// the DingTalk emulator, and an authenticator named `dingtalk` wired to it. With DINGTALK_LOGIN_URL and
+// DINGTALK_API_URL already set (a real DingTalk, or an emulator elsewhere), no emulator and no demo authenticator.
+import { join } from 'node:path';
+import { bin, buildPlugin, emulatorDir, ensureDependencies, launch, loadEnv, log, waitFor } from './lib.mjs';
+import { adminClient, enablePlugin, ensureAuthenticator, install, start, stop } from './nocobase.mjs';
+
+const began = Date.now();
+ensureDependencies();
+buildPlugin();
+
+const env = loadEnv();
+env.APP_PORT ||= '13000';
+env.DB_DIALECT ||= 'sqlite';
+env.APP_URL ||= `http://localhost:${env.APP_PORT}`;
+const external = Boolean(env.DINGTALK_LOGIN_URL && env.DINGTALK_API_URL);
+
+const children = [];
+let emulatorUrl;
+if (!external) {
+  const port = env.DINGTALK_EMULATOR_PORT || '13010';
+  emulatorUrl = `http://127.0.0.1:${port}`;
+  children.push(
+    launch('dingtalk-emulator', bin('tsx'), [join(emulatorDir, 'src/cli.ts'), '--port', port], { env, detached: true }),
+  );
+  await waitFor(`${emulatorUrl}/__emulator/health`, { timeoutMs: 30_000 });
+  env.DINGTALK_LOGIN_URL = env.DINGTALK_API_URL = env.DINGTALK_OAPI_URL = emulatorUrl;
+}
+
+const shutdown = async () => {
+  await Promise.all(children.map((child) => stop(child)));
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+try {
+  log('installing NocoBase if needed, enabling the plugin');
+  install(env);
+  enablePlugin(env);
+  log('starting NocoBase');
+  children.push(await start(env));
+
+  const admin = await adminClient(`http://127.0.0.1:${env.APP_PORT}`, {
+    email: env.INIT_ROOT_EMAIL || 'admin@nocobase.com',
+    password: env.INIT_ROOT_PASSWORD || 'admin123',
+  });
+  let identities = [];
+  if (!external) {
+    const outcome = await ensureAuthenticator(admin, {
+      name: 'dingtalk',
+      authType: 'dingtalk',
+      title: 'Sign in with DingTalk',
+      description: 'Demo authenticator wired to the local DingTalk emulator',
+      enabled: true,
+      options: {
+        clientId: env.DINGTALK_EMULATOR_CLIENT_ID || 'dingemulatorclient',
+        clientSecret: env.DINGTALK_EMULATOR_CLIENT_SECRET || 'emulator-secret',
+        autoSignup: true,
+      },
+    });
+    log(`authenticator "dingtalk": ${outcome}`);
+    identities = await (await fetch(`${emulatorUrl}/__emulator/identities`)).json();
+  }
+
+  const lines = [
+    '',
+    `  NocoBase        ${env.APP_URL}/signin   (ready in ${Math.round((Date.now() - began) / 1000)} s)`,
+    `  Admin           ${env.INIT_ROOT_EMAIL || 'admin@nocobase.com'} / ${env.INIT_ROOT_PASSWORD || 'admin123'}`,
+    external
+      ? `  DingTalk        ${env.DINGTALK_LOGIN_URL} (no emulator started, no demo authenticator)`
+      : `  DingTalk        emulator at ${emulatorUrl}; authenticator "dingtalk", auto sign-up on`,
+    ...(Array.isArray(identities) && identities.length
+      ? ['  Identities      (pick one on the emulator page after clicking "Sign in with DingTalk")']
+      : []),
+    ...(Array.isArray(identities)
+      ? identities.map((i) => `                  ${i.id.padEnd(10)} ${i.nick} ${i.mobile ? `+${i.stateCode ?? '86'} ${i.mobile}` : '(no phone)'}`)
+      : []),
+    '',
+    '  Ctrl+C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+} catch (error) {
+  console.error(`\nnpm start failed: ${error.message}`);
+  await Promise.all(children.map((child) => stop(child)));
+  process.exit(1);
+}
