@@ -32,6 +32,19 @@ const hostProvided = [
   'axios',
 ];
 
+// Module ids the 2.2 v1 host page defines for RequireJS (core/client/src/application/utils/globalDeps.ts,
+// checked in @nocobase/app 2.2.15's dist/client). Each enabled plugin `P` is also defined as `P/client`
+// (remotePlugins.ts definePluginClient), e.g. `@nocobase/plugin-auth/client`.
+const browserProvided = new Set([
+  'react', 'react-dom', 'react/jsx-runtime', 'react-router', 'react-router-dom',
+  'antd', 'antd-style', '@ant-design/icons', '@ant-design/cssinjs', 'i18next', 'react-i18next',
+  '@formily/antd-v5', '@formily/core', '@formily/react', '@formily/shared', '@formily/json-schema',
+  '@formily/reactive', '@formily/path', '@formily/validator', '@formily/reactive-react',
+  '@nocobase/utils', '@nocobase/utils/client', '@nocobase/client', '@nocobase/client/client',
+  '@nocobase/evaluators', '@nocobase/evaluators/client', '@nocobase/sdk', '@nocobase/flow-engine',
+  '@dnd-kit/core', '@dnd-kit/sortable', 'axios', 'dayjs', 'lodash', 'ahooks', '@emotion/css', 'file-saver',
+]);
+
 export async function buildPlugin({ minify = true } = {}) {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
@@ -63,6 +76,10 @@ export async function buildPlugin({ minify = true } = {}) {
   });
   const code = client.outputFiles[0].text;
   const deps = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
+  const missing = deps.filter((id) => !browserProvided.has(id) && !/^@nocobase\/plugin-[a-z0-9-]+\/client$/.test(id));
+  if (missing.length) {
+    throw new Error(`the browser bundle requires modules the NocoBase host page does not define: ${missing.join(', ')}`);
+  }
   // A named define with explicit dependencies: RequireJS loads them before running the factory, so the
   // CommonJS `require` calls inside resolve synchronously.
   const amd =

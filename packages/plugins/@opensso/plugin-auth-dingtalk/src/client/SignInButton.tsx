@@ -147,7 +147,6 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
       {error ? <Alert type="error" showIcon message={error} role="alert" /> : null}
       <Button
         block
-        size="large"
         icon={busy ? undefined : <DingTalkLogo />}
         loading={busy}
         aria-busy={busy}

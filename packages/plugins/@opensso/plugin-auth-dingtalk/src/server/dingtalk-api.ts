@@ -181,7 +181,10 @@ async function call(endpoint: string, url: string, init: RequestInit, options: C
   throw classify(response.status, dingtalkCode, requestId, errorBody.success ? errorBody.data : undefined);
 }
 
-/** Maps a DingTalk error answer to one of our codes (dingtalk-api.md 1.2, 1.3 and 3). */
+/**
+ * Maps a DingTalk error answer to one of our codes (dingtalk-api.md 1.2, 1.3 and 3). Throttling is checked before
+ * the 403 rule: DingTalk also answers a QPS limit with a 403 `Forbidden.AccessDenied.QpsLimitForApi`.
+ */
 function classify(
   status: number,
   dingtalkCode: string | undefined,
@@ -189,7 +192,7 @@ function classify(
   body: z.infer<typeof ErrorBodySchema> | undefined,
 ): SignInError {
   const base = { requestId, dingtalkCode: dingtalkCode ?? `http-${status}` };
-  if (status === 429 || (dingtalkCode && /throttl|ratelimit|flowcontrol|quota/i.test(dingtalkCode))) {
+  if (status === 429 || (dingtalkCode && /throttl|ratelimit|qpslimit|flowcontrol|quota/i.test(dingtalkCode))) {
     return new SignInError('DINGTALK_RATE_LIMITED', { ...base, status: 503 });
   }
   if (status >= 500) {

@@ -77,6 +77,10 @@ export class SignInFlow {
     let pending: PendingSignIn | undefined;
     try {
       pending = await this.checkState(ctx);
+      const error = single(ctx.query.error);
+      if (error) {
+        throw new SignInError(error === 'access_denied' ? 'CANCELLED' : 'DINGTALK_ERROR', { dingtalkCode: error });
+      }
       const code = readCode(ctx.query);
       const authenticator = await loadAuthenticator(ctx, pending.authenticator);
       const options = readOptions(authenticator.options);
@@ -138,7 +142,7 @@ export class SignInFlow {
   /** The state check runs before any call to DingTalk (checklist A1). */
   private async checkState(ctx: Context): Promise<PendingSignIn> {
     const state = single(ctx.query.state);
-    const error = single(ctx.query.error);
+    single(ctx.query.error);
     single(ctx.query.authCode);
     single(ctx.query.code);
     if (!state) throw new SignInError('STATE_MISSING');
@@ -146,9 +150,6 @@ export class SignInFlow {
     if (!binding) throw new SignInError('STATE_INVALID');
     const pending = await this.states.consume(state);
     if (!pending || !safeEqual(pending.binding, sha256(binding))) throw new SignInError('STATE_INVALID');
-    if (error) {
-      throw new SignInError(error === 'access_denied' ? 'CANCELLED' : 'DINGTALK_ERROR', { dingtalkCode: error });
-    }
     return pending;
   }
 

@@ -207,7 +207,10 @@ describe('refusals', () => {
     const start = await startSignIn(browser);
     const state = new URL(start.body.data.url).searchParams.get('state')!;
     const res = await browser.get(`/api/dingtalk:redirect?error=access_denied&state=${encodeURIComponent(state)}`);
-    expect(new URL(res.headers.location, APP_URL).searchParams.get('dingtalk_error')).toBe('CANCELLED');
+    const landing = new URL(res.headers.location, APP_URL);
+    expect(landing.searchParams.get('dingtalk_error')).toBe('CANCELLED');
+    expect(landing.searchParams.get('dingtalk_authenticator')).toBe('dingtalk');
+    expect(h.emulator.counters()['POST /v1.0/oauth2/userAccessToken'] ?? 0).toBe(0);
   });
 
   it('maps a DingTalk 5xx to "DingTalk is unavailable" and creates nothing', async () => {

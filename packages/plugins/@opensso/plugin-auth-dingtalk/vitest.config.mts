@@ -1,24 +1,27 @@
 import { defineConfig } from 'vitest/config';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+const nodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 
-// Server tests: a real NocoBase app per file, SQLite in memory. @nocobase/test 2.1 ships no ES build,
-// so it is aliased to its CommonJS entry.
+// Server and shared tests: a real NocoBase app per file (SQLite in memory) and the DingTalk emulator over HTTP.
+// @nocobase/test 2.1 ships no ES build, so it is aliased to its CommonJS entry.
 export default defineConfig({
   resolve: {
     alias: [{ find: /^@nocobase\/test$/, replacement: require.resolve('@nocobase/test') }],
   },
   test: {
-    include: ['packages/plugins/*/*/src/server/**/__tests__/**/*.test.ts'],
+    name: 'plugin-server',
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['src/server/**/__tests__/**/*.test.ts', 'src/__tests__/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
     env: {
       APP_ENV: 'test',
-      NODE_MODULES_PATH: resolve('node_modules'),
+      NODE_MODULES_PATH: nodeModules,
       DB_DIALECT: 'sqlite',
       DB_STORAGE: ':memory:',
       DB_LOGGING: 'off',

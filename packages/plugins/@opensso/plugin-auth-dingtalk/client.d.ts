@@ -1,2 +1,0 @@
-export * from './dist/client';
-export { default } from './dist/client';

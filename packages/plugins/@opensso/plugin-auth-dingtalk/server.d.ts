@@ -1,2 +1,0 @@
-export * from './dist/server';
-export { default } from './dist/server';

@@ -1,0 +1,177 @@
+/**
+ * The DingTalk module against the emulator over HTTP: each DingTalk answer of dingtalk-api.md section 1 maps to
+ * one of our codes, and every answer goes through a schema.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '@opensso/dingtalk-emulator';
+import {
+  buildAuthorizationUrl,
+  exchangeAuthCode,
+  getCurrentUser,
+  hostsFromEnv,
+  type DingTalkHosts,
+} from '../dingtalk-api';
+import { SignInError } from '../sign-in-error';
+
+const client = { clientId: 'apitestclient', clientSecret: 'api-test-secret' };
+let emulator: Emulator;
+let hosts: DingTalkHosts;
+const call = { timeoutMs: 1000 };
+
+async function mintCode(identity = 'zhangsan'): Promise<string> {
+  const res = await fetch(`${emulator.url}/oauth2/auth/approve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      identity,
+      client_id: client.clientId,
+      redirect_uri: 'http://app.test/api/dingtalk:redirect',
+      state: 's',
+      scope: 'openid',
+    }),
+    redirect: 'manual',
+  });
+  return new URL(res.headers.get('location')!).searchParams.get('authCode')!;
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SignInError);
+    return (error as SignInError).code;
+  }
+  throw new Error('expected a SignInError');
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, clients: [client] });
+  hosts = { loginUrl: emulator.url, apiUrl: emulator.url, oapiUrl: emulator.url };
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+describe('hosts and the authorization URL', () => {
+  it('defaults to DingTalk and reads the three overrides', () => {
+    expect(hostsFromEnv({})).toEqual({
+      loginUrl: 'https://login.dingtalk.com',
+      apiUrl: 'https://api.dingtalk.com',
+      oapiUrl: 'https://oapi.dingtalk.com',
+    });
+    expect(hostsFromEnv({ DINGTALK_LOGIN_URL: 'http://a/', DINGTALK_API_URL: 'http://b', DINGTALK_OAPI_URL: 'http://c' })).toEqual({
+      loginUrl: 'http://a',
+      apiUrl: 'http://b',
+      oapiUrl: 'http://c',
+    });
+  });
+
+  it('encodes every parameter once', () => {
+    const url = new URL(
+      buildAuthorizationUrl(hosts, { clientId: 'id', redirectUri: 'https://x.test/api/dingtalk:redirect?__appName=a', state: 's&t' }),
+    );
+    expect(url.searchParams.get('redirect_uri')).toBe('https://x.test/api/dingtalk:redirect?__appName=a');
+    expect(url.searchParams.get('state')).toBe('s&t');
+    expect(url.searchParams.get('prompt')).toBe('consent');
+  });
+});
+
+describe('code exchange and profile', () => {
+  it('exchanges a code and reads the profile', async () => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    expect(token.accessToken).toBeTruthy();
+    const profile = await getCurrentUser(hosts, token.accessToken, call);
+    expect(profile.unionId).toBeTruthy();
+    expect(profile.mobile).toBe('13800000001');
+  });
+
+  it('a used code maps to DINGTALK_CODE_INVALID', async () => {
+    const code = await mintCode();
+    await exchangeAuthCode(hosts, { ...client, code }, call);
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code }, call))).toBe('DINGTALK_CODE_INVALID');
+  });
+
+  it('a wrong client secret maps to DINGTALK_CREDENTIALS_INVALID', async () => {
+    const code = await mintCode();
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, clientSecret: 'wrong', code }, call))).toBe(
+      'DINGTALK_CREDENTIALS_INVALID',
+    );
+  });
+
+  it('a bad access token maps to DINGTALK_TOKEN_INVALID', async () => {
+    expect(await codeOf(getCurrentUser(hosts, 'not-a-token', call))).toBe('DINGTALK_TOKEN_INVALID');
+  });
+
+  it('a 403 names the required scope', async () => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    emulator.setFault({ mode: 'forbidden', endpoint: 'me' });
+    try {
+      await getCurrentUser(hosts, token.accessToken, call);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as SignInError).code).toBe('DINGTALK_PERMISSION_DENIED');
+      expect((error as SignInError).detail).toBe('Contact.User.Read');
+      expect((error as SignInError).requestId).toBeTruthy();
+    }
+  });
+
+  it('rate limiting maps to DINGTALK_RATE_LIMITED', async () => {
+    emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken' });
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
+    emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken', status: 429 });
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
+  });
+
+  it('the code exchange is not retried after a 5xx', async () => {
+    emulator.setFault({ mode: 'server-error', endpoint: 'userAccessToken', times: 1 });
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_UNAVAILABLE');
+    expect(emulator.counters()['POST /v1.0/oauth2/userAccessToken']).toBe(1);
+  });
+
+  it('the profile read is retried once after a 5xx or a reset connection', async () => {
+    for (const mode of ['server-error', 'reset'] as const) {
+      emulator.reset();
+      const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+      emulator.setFault({ mode, endpoint: 'me', times: 1 });
+      const profile = await getCurrentUser(hosts, token.accessToken, call);
+      expect(profile.unionId).toBeTruthy();
+      expect(emulator.counters()['GET /v1.0/contact/users/me']).toBe(2);
+    }
+  });
+
+  it('gives up after two 5xx answers to the profile read', async () => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    emulator.setFault({ mode: 'server-error', endpoint: 'me' });
+    expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_UNAVAILABLE');
+    expect(emulator.counters()['GET /v1.0/contact/users/me']).toBe(2);
+  });
+
+  it('a hanging DingTalk is abandoned after the timeout, without a retry', async () => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    emulator.setFault({ mode: 'hang', endpoint: 'me' });
+    const started = Date.now();
+    expect(await codeOf(getCurrentUser(hosts, token.accessToken, { timeoutMs: 300 }))).toBe('DINGTALK_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(emulator.counters()['GET /v1.0/contact/users/me']).toBe(1);
+  });
+
+  it.each([
+    ['garbage', undefined],
+    ['bad-json', 'array'],
+    ['bad-json', 'wrong-types'],
+  ] as const)('a %s (%s) answer maps to DINGTALK_BAD_RESPONSE', async (mode, variant) => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    emulator.setFault({ mode, endpoint: 'me', ...(variant ? { variant } : {}) });
+    expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_BAD_RESPONSE');
+  });
+
+  it('a profile without unionId maps to PROFILE_INCOMPLETE', async () => {
+    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    emulator.setFault({ mode: 'bad-json', endpoint: 'me', variant: 'missing-field' });
+    expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('PROFILE_INCOMPLETE');
+  });
+
+  it('a garbled token answer maps to DINGTALK_BAD_RESPONSE', async () => {
+    emulator.setFault({ mode: 'garbage', endpoint: 'userAccessToken' });
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_BAD_RESPONSE');
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { OneTimeStore, newSecret, safeEqual, type CacheLike, type LockLike } from '../one-time-store';
+
+/** A map with NocoBase Cache's get/set/del and TTLs in milliseconds. */
+class MapCache implements CacheLike {
+  readonly entries = new Map<string, { value: unknown; until: number }>();
+  async get(key: string) {
+    const entry = this.entries.get(key);
+    return entry && entry.until > Date.now() ? entry.value : undefined;
+  }
+  async set(key: string, value: unknown, ttl = 60_000) {
+    this.entries.set(key, { value, until: Date.now() + ttl });
+  }
+  async del(key: string) {
+    this.entries.delete(key);
+  }
+}
+
+/** Serialises callers per key, like NocoBase's local lock manager. */
+class KeyLock implements LockLike {
+  private tails = new Map<string, Promise<unknown>>();
+  async runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    this.tails.set(key, next.catch(() => undefined));
+    return next;
+  }
+}
+
+describe('one-time secrets (checklist A2, A8)', () => {
+  it('mints 256-bit secrets', () => {
+    const secret = newSecret();
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
+    expect(new Set(Array.from({ length: 1000 }, newSecret)).size).toBe(1000);
+  });
+
+  it('compares in constant time and answers correctly for any lengths', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('', '')).toBe(true);
+  });
+
+  it('redeems a secret once', async () => {
+    const store = new OneTimeStore<{ n: number }>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+    const secret = await store.issue({ n: 1 });
+    expect(await store.consume(secret)).toEqual({ n: 1 });
+    expect(await store.consume(secret)).toBeNull();
+  });
+
+  it('lets exactly one of many concurrent consumers win', async () => {
+    const store = new OneTimeStore<string>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+    const secret = await store.issue('value');
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(secret)));
+    expect(results.filter((r) => r === 'value')).toHaveLength(1);
+  });
+
+  it('refuses an expired secret even when the cache still holds it', async () => {
+    const cache = new MapCache();
+    let ttl = 60_000;
+    const store = new OneTimeStore<string>(cache, new KeyLock(), 'test', () => ttl);
+    ttl = -1;
+    const secret = await store.issue('value');
+    // The envelope's own expiry is checked, whatever the cache's TTL did.
+    for (const entry of cache.entries.values()) entry.until = Date.now() + 60_000;
+    expect(await store.consume(secret)).toBeNull();
+  });
+
+  it('keeps only a hash of the secret in the cache', async () => {
+    const cache = new MapCache();
+    const store = new OneTimeStore<string>(cache, new KeyLock(), 'test', () => 60_000);
+    const secret = await store.issue('value');
+    const [key] = cache.entries.keys();
+    expect(key).not.toContain(secret);
+    expect(key).toMatch(/^test:[0-9a-f]{64}$/);
+  });
+
+  it('refuses an unknown secret', async () => {
+    const store = new OneTimeStore<string>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+    expect(await store.consume(newSecret())).toBeNull();
+  });
+});
