@@ -2,7 +2,7 @@
 // clone before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,15 @@ export function run(command, args, options = {}) {
 
 /** Starts a long-running child; its output is prefixed so the demo's console stays readable. */
 export function launch(name, command, args, options = {}) {
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const { logFile, ...spawnOptions } = options;
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
+  if (logFile) {
+    // Tests keep the server's output in a file next to their other results instead of the console.
+    const file = createWriteStream(logFile, { flags: 'a' });
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+    return child;
+  }
   const prefix = `\x1b[90m[${name}]\x1b[0m `;
   const forward = (stream, out) => {
     let buffered = '';
@@ -36,7 +44,7 @@ export function launch(name, command, args, options = {}) {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop();
-      for (const line of lines) if (!options.quiet) out.write(prefix + line + '\n');
+      for (const line of lines) out.write(prefix + line + '\n');
     });
   };
   forward(child.stdout, process.stdout);

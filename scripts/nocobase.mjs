@@ -1,7 +1,10 @@
 // Drives a NocoBase app of this workspace: install (idempotent), start, and the admin calls the demo and the
 // browser test need. NocoBase's own CLI (`nocobase-v1`) does the work; it wants `yarn` on PATH.
 import { join } from 'node:path';
-import { bin, launch, log, pluginName, root, run, waitFor } from './lib.mjs';
+import { launch, log, pluginName, root, run, waitFor } from './lib.mjs';
+
+/** NocoBase's CLI of the app in `cwd` (this workspace by default, or a user app made by the browser tests). */
+const cli = (cwd) => join(cwd, 'node_modules/.bin/nocobase-v1');
 
 /** The environment NocoBase's CLI runs with: yarn on PATH, and each app in its own storage folder. */
 export function nocobaseEnv(env) {
@@ -9,20 +12,26 @@ export function nocobaseEnv(env) {
 }
 
 /** Installs NocoBase into the configured database; a no-op ("app is installed") when it already is. */
-export function install(env) {
-  run(bin('nocobase-v1'), ['install'], { env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
+export function install(env, cwd = root) {
+  run(cli(cwd), ['install'], { cwd, env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
+}
+
+/** Adds a plugin from a .tgz the way `yarn pm add <file>` does: unpacked under storage/plugins, linked. */
+export function addPlugin(env, tarball, cwd = root) {
+  run(cli(cwd), ['pm', 'add', tarball], { cwd, env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
 }
 
 /** Enables a plugin with the server stopped (NocoBase records it; the next start loads it). */
-export function enablePlugin(env, name = pluginName) {
-  run(bin('nocobase-v1'), ['pm', 'enable', name], { env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
+export function enablePlugin(env, name = pluginName, cwd = root) {
+  run(cli(cwd), ['pm', 'enable', name], { cwd, env: nocobaseEnv(env), stdio: env.NOCOBASE_VERBOSE ? 'inherit' : 'ignore' });
 }
 
 /** Starts NocoBase in the foreground (no pm2 daemon) and resolves once it answers. */
-export async function start(env, { quiet = false } = {}) {
-  const child = launch('nocobase', bin('nocobase-v1'), ['start', '--launch-mode', 'node'], {
+export async function start(env, { logFile, cwd = root } = {}) {
+  const child = launch('nocobase', cli(cwd), ['start', '--launch-mode', 'node'], {
+    cwd,
     env: nocobaseEnv(env),
-    quiet,
+    logFile,
     detached: true,
   });
   const base = `http://127.0.0.1:${env.APP_PORT}`;
