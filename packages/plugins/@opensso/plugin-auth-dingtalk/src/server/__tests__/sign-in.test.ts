@@ -277,6 +277,17 @@ describe('public surface', () => {
     expect(JSON.stringify(res.body)).not.toContain(CLIENT_SECRET);
   });
 
+  it('sends DingTalk the configured Redirect URL whatever Host the request claims', async () => {
+    const res = await h.app
+      .agent()
+      .post('/api/dingtalk:getAuthUrl')
+      .set('X-Authenticator', 'dingtalk')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .send({ redirect: '/admin' });
+    expect(new URL(res.body.data.url).searchParams.get('redirect_uri')).toBe(`${APP_URL}/api/dingtalk:redirect`);
+  });
+
   it('keeps only same-origin return paths', async () => {
     for (const evil of ['//evil.example', '/\\evil.example', 'https://evil.example', '%2F%2Fevil.example', 'javascript:alert(1)']) {
       const { landing } = await signInWithDingTalk(h, person(), { redirect: evil });

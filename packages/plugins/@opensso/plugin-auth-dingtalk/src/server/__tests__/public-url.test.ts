@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { callbackUrl, configuredOrigin, publicPath, signInPageUrl } from '../public-url';
+
+const request = { protocol: 'http', host: 'spoofed.example', app: { name: 'main' } };
+
+describe('the Redirect URL and the sign-in page URL', () => {
+  it('comes from APP_URL, not from the request Host (checklist B4)', () => {
+    expect(callbackUrl(request, { APP_URL: 'https://nocobase.example.com/ignored/path' })).toBe(
+      'https://nocobase.example.com/api/dingtalk:redirect',
+    );
+  });
+
+  it('falls back to the request only when APP_URL is unset or unusable', () => {
+    expect(callbackUrl(request, {})).toBe('http://spoofed.example/api/dingtalk:redirect');
+    expect(configuredOrigin({ APP_URL: 'javascript:alert(1)' })).toBeUndefined();
+    expect(configuredOrigin({ APP_URL: 'not a url' })).toBeUndefined();
+  });
+
+  it('follows APP_PUBLIC_PATH and an explicit API_BASE_PATH', () => {
+    expect(callbackUrl(request, { APP_URL: 'https://x.test', APP_PUBLIC_PATH: '/nocobase' })).toBe(
+      'https://x.test/nocobase/api/dingtalk:redirect',
+    );
+    expect(callbackUrl(request, { APP_URL: 'https://x.test', API_BASE_PATH: '/nb/api' })).toBe(
+      'https://x.test/nb/api/dingtalk:redirect',
+    );
+    expect(publicPath({ APP_PUBLIC_PATH: 'nocobase/' })).toBe('/nocobase/');
+    expect(publicPath({})).toBe('/');
+  });
+
+  it('names a sub-application', () => {
+    expect(callbackUrl({ ...request, app: { name: 'sales' } }, { APP_URL: 'https://x.test' })).toBe(
+      'https://x.test/api/dingtalk:redirect?__appName=sales',
+    );
+  });
+
+  it('builds the sign-in page URL under the public path, leaving out empty parameters', () => {
+    expect(signInPageUrl({ redirect: '/admin/x', dingtalk_error: 'CANCELLED', dingtalk_detail: undefined }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+      '/nb/signin?redirect=%2Fadmin%2Fx&dingtalk_error=CANCELLED',
+    );
+  });
+});

@@ -1,0 +1,70 @@
+// `npm test`: installs what is missing (yarn, dependencies, Debian's chromium), type-checks, builds and packages
+// the plugin, then runs every suite: the fast ones (emulator contract, plugin unit and server tests, client unit
+// tests) in one vitest workspace, then the browser suite against a NocoBase app with the packaged plugin.
+// Ends with `N passed, M failed`.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { bin, buildPlugin, ensureDependencies, log, pluginDir, root, run } from './lib.mjs';
+
+const began = Date.now();
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error('Debian\'s chromium is needed for the browser tests: sudo apt-get install -y chromium');
+  }
+  log('installing Debian\'s chromium for the browser tests');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+ensureDependencies();
+ensureChromium();
+
+let passed = 0;
+let failed = 0;
+
+// Type checks count as tests: a strict-mode error fails the run like a failing assertion.
+for (const project of [
+  'packages/plugins/@opensso/plugin-auth-dingtalk/tsconfig.json',
+  'packages/plugins/@opensso/plugin-auth-dingtalk/src/client/tsconfig.json',
+  'packages/dingtalk-emulator/tsconfig.json',
+]) {
+  const result = spawnSync(bin('tsc'), ['--noEmit', '-p', project], { cwd: root, stdio: 'inherit' });
+  if (result.status === 0) passed += 1;
+  else failed += 1;
+  log(`typecheck ${project}: ${result.status === 0 ? 'ok' : 'FAILED'}`);
+}
+
+buildPlugin();
+run(process.execPath, [join(pluginDir, 'pack.mjs')]);
+
+function vitest(label, args, outputFile) {
+  log(`${label}`);
+  rmSync(outputFile, { force: true });
+  const result = spawnSync(
+    bin('vitest'),
+    ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${outputFile}`],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } },
+  );
+  if (!existsSync(outputFile)) {
+    // vitest died before reporting (a crash in a global setup, say): count the suite as one failure.
+    failed += 1;
+    return;
+  }
+  const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A suite that failed to load has no failed test but still fails the run.
+  if (result.status !== 0 && report.numFailedTests === 0) failed += 1;
+}
+
+vitest('emulator contract, plugin unit and server tests, client unit tests', ['--workspace', 'vitest.workspace.mts'], join(results, 'fast.json'));
+vitest('browser suite (NocoBase with the packaged plugin, Chromium, emulator)', ['--config', 'tests/e2e/vitest.config.mts'], join(results, 'e2e.json'));
+
+log(`done in ${Math.round((Date.now() - began) / 1000)} s; screenshots and logs under test-results/`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
