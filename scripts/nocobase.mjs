@@ -95,8 +95,11 @@ export async function adminClient(baseUrl, { email, password }) {
 
 /** Creates the authenticator unless one of that name exists: an admin's later changes are kept. */
 export async function ensureAuthenticator(admin, values) {
-  const existing = await admin.call('authenticators:get', { method: 'GET', params: { filterByTk: values.name } });
-  if (existing) return 'kept';
+  const existing = await admin.call('authenticators:list', {
+    method: 'GET',
+    params: { filter: JSON.stringify({ name: values.name }) },
+  });
+  if (existing?.length) return 'kept';
   await admin.call('authenticators:create', { body: values });
   return 'created';
 }

@@ -1,8 +1,9 @@
 // `npm start`: the demo. NocoBase (SQLite under storage/ unless DB_* say otherwise) with the plugin enabled,
 // the DingTalk emulator, and an authenticator named `dingtalk` wired to it. With DINGTALK_LOGIN_URL and
 // DINGTALK_API_URL already set (a real DingTalk, or an emulator elsewhere), no emulator and no demo authenticator.
-import { join } from 'node:path';
-import { bin, buildPlugin, emulatorDir, ensureDependencies, launch, loadEnv, log, waitFor } from './lib.mjs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { bin, buildPlugin, emulatorDir, ensureDependencies, launch, loadEnv, log, root, waitFor } from './lib.mjs';
 import { adminClient, enablePlugin, ensureAuthenticator, install, start, stop } from './nocobase.mjs';
 
 const began = Date.now();
@@ -14,6 +15,9 @@ env.APP_PORT ||= '13000';
 env.DB_DIALECT ||= 'sqlite';
 env.APP_URL ||= `http://localhost:${env.APP_PORT}`;
 const external = Boolean(env.DINGTALK_LOGIN_URL && env.DINGTALK_API_URL);
+// NocoBase is chatty while it boots; its output goes to a file, and its tail to the console if it fails.
+const logFile = join(resolve(root, env.STORAGE_PATH || 'storage'), 'logs/npm-start-nocobase.log');
+mkdirSync(dirname(logFile), { recursive: true });
 
 const children = [];
 let emulatorUrl;
@@ -39,7 +43,7 @@ try {
   install(env);
   enablePlugin(env);
   log('starting NocoBase');
-  children.push(await start(env));
+  children.push(await start(env, { logFile }));
 
   const admin = await adminClient(`http://127.0.0.1:${env.APP_PORT}`, {
     email: env.INIT_ROOT_EMAIL || 'admin@nocobase.com',
@@ -67,6 +71,7 @@ try {
     '',
     `  NocoBase        ${env.APP_URL}/signin   (ready in ${Math.round((Date.now() - began) / 1000)} s)`,
     `  Admin           ${env.INIT_ROOT_EMAIL || 'admin@nocobase.com'} / ${env.INIT_ROOT_PASSWORD || 'admin123'}`,
+    `  NocoBase log    ${logFile}`,
     external
       ? `  DingTalk        ${env.DINGTALK_LOGIN_URL} (no emulator started, no demo authenticator)`
       : `  DingTalk        emulator at ${emulatorUrl}; authenticator "dingtalk", auto sign-up on`,
@@ -83,6 +88,9 @@ try {
   console.log(lines.join('\n'));
 } catch (error) {
   console.error(`\nnpm start failed: ${error.message}`);
+  if (existsSync(logFile)) {
+    console.error(`last lines of ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n')}`);
+  }
   await Promise.all(children.map((child) => stop(child)));
   process.exit(1);
 }
