@@ -11,14 +11,17 @@ const began = Date.now();
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 
+/** Debian's chromium for the browser tests, and a CJK font so screenshots of Chinese names are readable. */
 function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
+  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc')) return;
+  const packages = ['chromium', 'fonts-wqy-zenhei'];
   if (process.getuid?.() !== 0) {
-    throw new Error('Debian\'s chromium is needed for the browser tests: sudo apt-get install -y chromium');
+    throw new Error(`the browser tests need Debian's ${packages.join(' and ')}: sudo apt-get install -y ${packages.join(' ')}`);
   }
-  log('installing Debian\'s chromium for the browser tests');
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  log(`installing Debian's ${packages.join(' and ')} for the browser tests`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
 }
 
 ensureDependencies();

@@ -1,0 +1,130 @@
+/**
+ * Small helpers for the browser tests: Debian's Chromium through playwright-core, one context per person,
+ * NocoBase's password sign-in and user menu, screenshots, and a record of the URLs the page showed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const screenshotDir = fileURLToPath(new URL('../../test-results/e2e/screenshots/', import.meta.url));
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the top frame committed to, in order (redirects that never render are not included). */
+  visited: string[];
+}
+
+/** A fresh browser profile (cookies, localStorage) for one person, with one tab. */
+export async function newPerson(browser: Browser): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  const page = await context.newPage();
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return { context, page, visited };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
+}
+
+/** NocoBase's own submit button of the password form (its accessible name is `action-Action-Sign in`). */
+export function passwordSubmit(page: Page) {
+  return page.getByRole('button', { name: /^(action-Action-)?Sign in$/ });
+}
+
+/** Signs in on /signin with NocoBase's password form and waits for the admin UI. */
+export async function signInWithPassword(page: Page, appUrl: string, account: string, password: string): Promise<void> {
+  await page.goto(`${appUrl}/signin`);
+  await page.getByPlaceholder('Username/Email').fill(account);
+  await page.getByPlaceholder('Password').fill(password);
+  await passwordSubmit(page).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/admin'));
+}
+
+/** Opens the user menu (top right of the admin UI); its first entry is the signed-in user's nickname. */
+export async function openUserMenu(page: Page): Promise<void> {
+  await page.getByTestId('user-center-button').hover();
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).waitFor();
+}
+
+/** Moves the mouse off the user menu so it closes (it opens on hover, also after a navigation under the mouse). */
+export async function closeUserMenu(page: Page): Promise<void> {
+  await page.mouse.move(10, 450);
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).waitFor({ state: 'hidden' });
+}
+
+/** Signs out through the user menu and waits for the sign-in page. */
+export async function signOutThroughMenu(page: Page): Promise<void> {
+  await openUserMenu(page);
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/signin');
+  await page.mouse.move(10, 450);
+  await passwordSubmit(page).waitFor();
+}
+
+/** `GET /api/auth:check` from inside the page, with the token the NocoBase client keeps in localStorage. */
+export async function currentUserFromPage(page: Page): Promise<{ id: number; nickname?: string; phone?: string } | null> {
+  return page.evaluate(async () => {
+    const token = localStorage.getItem('NOCOBASE_TOKEN');
+    const authenticator = localStorage.getItem('NOCOBASE_AUTH');
+    if (!token) return null;
+    const res = await fetch('/api/auth:check', {
+      headers: { Authorization: `Bearer ${token}`, ...(authenticator ? { 'X-Authenticator': authenticator } : {}) },
+    });
+    const body = (await res.json()) as { data?: { id?: number; nickname?: string; phone?: string } };
+    return body.data && typeof body.data.id === 'number'
+      ? { id: body.data.id, nickname: body.data.nickname, phone: body.data.phone }
+      : null;
+  });
+}
+
+/** Re-reads `read()` until `ok` holds (explicit wait for a value the page fills in asynchronously). */
+export async function waitForValue<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A tiny admin client of NocoBase's HTTP API (password sign-in as the given account). */
+export async function adminApi(appUrl: string, account: string, password: string) {
+  const signIn = await fetch(`${appUrl}/api/auth:signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
+    body: JSON.stringify({ account, password }),
+  });
+  const token = ((await signIn.json()) as { data: { token: string } }).data.token;
+  return async function get<T>(action: string, params: Record<string, unknown> = {}): Promise<T> {
+    const url = new URL(`/api/${action}`, appUrl);
+    for (const [key, value] of Object.entries(params)) {
+      url.searchParams.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'x-authenticator': 'basic' } });
+    if (!res.ok) throw new Error(`GET ${action}: HTTP ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { data: T }).data;
+  };
+}
