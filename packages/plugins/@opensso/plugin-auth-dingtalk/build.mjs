@@ -5,7 +5,7 @@
 //   dist/locale/*.json    served by the app under the package name (the i18n namespace)
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,9 +49,16 @@ export async function buildPlugin({ minify = true } = {}) {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
 
+  // NocoBase requires each migration file of dist/server/migrations by itself, so each is its own bundle.
+  const migrations = join(root, 'src/server/migrations');
   await build({
-    entryPoints: [join(root, 'src/server/index.ts')],
-    outfile: join(dist, 'server/index.js'),
+    entryPoints: [
+      { in: join(root, 'src/server/index.ts'), out: 'index' },
+      ...(existsSync(migrations) ? readdirSync(migrations) : [])
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => ({ in: join(migrations, file), out: `migrations/${file.replace(/\.ts$/, '')}` })),
+    ],
+    outdir: join(dist, 'server'),
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -25,6 +25,7 @@ export const ERROR_MESSAGES = {
   PHONE_AMBIGUOUS: 'Several NocoBase accounts have this phone number. Ask your administrator to resolve the duplicates.',
   ACCOUNT_CONFLICT: 'A NocoBase account could not be created for this DingTalk account because of a conflicting record. Please try again or ask your administrator.',
   TICKET_INVALID: 'The DingTalk sign-in has expired. Please sign in again.',
+  TRY_AGAIN: 'Too many sign-ins are being processed at once. Please try again in a moment.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
 } as const;
 

@@ -1,8 +1,12 @@
 import { AuthConfig, BaseAuth } from '@nocobase/auth';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
+import { isBusy } from './db-errors';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
 import { toHttpError } from './translate';
+
+/** Attempts of NocoBase's token issuance when the database is busy (SQLite's single writer), with backoff. */
+const SIGN_IN_ATTEMPTS = 4;
 
 /**
  * The `dingtalk` auth type. NocoBase's `auth:signIn` calls `validate()`; here the only accepted proof is the
@@ -11,18 +15,43 @@ import { toHttpError } from './translate';
  */
 export function createDingTalkAuth(flow: SignInFlow) {
   return class DingTalkAuth extends BaseAuth {
+    /** The ticket is consumed once; a retried token issuance reuses the user it named. */
+    private redeemed?: Model;
+
     constructor(config: AuthConfig) {
       super({ ...config, userCollection: config.ctx.db.getCollection('users') });
     }
 
     async validate(): Promise<Model> {
+      if (this.redeemed) return this.redeemed;
       const ctx = this.ctx as Context;
       try {
-        return await flow.redeem(ctx, this.authenticator.name as string);
+        this.redeemed = await flow.redeem(ctx, this.authenticator.name as string);
+        return this.redeemed;
       } catch (error) {
         const failure = asSignInError(error);
         logFailure(ctx, 'redeem', this.authenticator.name as string, failure);
         throw toHttpError(ctx, failure);
+      }
+    }
+
+    /**
+     * NocoBase's sign-in, retried when the database is too busy to record the new token: the ticket is already
+     * spent, so failing here would send the person back through DingTalk.
+     */
+    async signIn() {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await super.signIn();
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          if (attempt >= SIGN_IN_ATTEMPTS) {
+            const failure = asSignInError(error);
+            logFailure(this.ctx as Context, 'redeem', this.authenticator.name as string, failure);
+            throw toHttpError(this.ctx as Context, failure);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt + Math.random() * 100));
+        }
       }
     }
   };

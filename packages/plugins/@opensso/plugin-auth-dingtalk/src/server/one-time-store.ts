@@ -13,10 +13,16 @@ export interface CacheLike {
   del(key: string): Promise<unknown>;
 }
 
-/** The part of NocoBase's LockManager this store needs (`app.lockManager`). */
+/**
+ * The part of NocoBase's LockManager this plugin needs (`app.lockManager`). Always pass a TTL: NocoBase's local
+ * lock releases itself after `ttlMs`, and an undefined TTL releases it at once.
+ */
 export interface LockLike {
-  runExclusive<T>(key: string, fn: () => Promise<T>, ttlMs?: number): Promise<T>;
+  runExclusive<T>(key: string, fn: () => Promise<T>, ttlMs: number): Promise<T>;
 }
+
+/** Long enough for a cache or database round trip under load; the lock is released as soon as `fn` settles. */
+export const LOCK_TTL_MS = 10_000;
 
 /** 32 random bytes (256 bits), URL-safe. */
 export function newSecret(): string {
@@ -37,37 +43,49 @@ interface Envelope<T> {
   expiresAt: number;
 }
 
+/**
+ * The node that checks a secret may not be the node that issued it: an `expiresAt` written with one node's clock
+ * is read with another's. This much disagreement between app nodes is tolerated (checklist A4).
+ */
+export const CLOCK_SKEW_MS = 30_000;
+
 export class OneTimeStore<T> {
   constructor(
     private readonly cache: CacheLike,
     private readonly lock: LockLike,
     private readonly prefix: string,
     private readonly ttlMs: () => number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Stores `value` and returns the secret that redeems it once. */
   async issue(value: T): Promise<string> {
     const secret = newSecret();
     const ttl = this.ttlMs();
-    const envelope: Envelope<T> = { value, expiresAt: Date.now() + ttl };
-    await this.cache.set(this.key(secret), envelope, ttl);
+    const envelope: Envelope<T> = { value, expiresAt: this.now() + ttl };
+    await this.cache.set(this.key(secret), envelope, ttl + CLOCK_SKEW_MS);
     return secret;
   }
 
   /** Returns the stored value and forgets it; null for an unknown, used or expired secret. */
   async consume(secret: string): Promise<T | null> {
     const key = this.key(secret);
-    const envelope = await this.lock.runExclusive(key, async () => {
-      const found = (await this.cache.get(key)) as Envelope<T> | undefined | null;
-      if (found) await this.cache.del(key);
-      return found ?? null;
-    });
-    // The cache's own TTL normally removes it first; this guards stores that keep entries longer.
-    if (!envelope || typeof envelope.expiresAt !== 'number' || envelope.expiresAt < Date.now()) return null;
+    const envelope = await this.lock.runExclusive(
+      key,
+      async () => {
+        const found = (await this.cache.get(key)) as Envelope<T> | undefined | null;
+        if (found) await this.cache.del(key);
+        return found ?? null;
+      },
+      LOCK_TTL_MS,
+    );
+    if (!envelope || typeof envelope.expiresAt !== 'number') return null;
+    if (this.now() > envelope.expiresAt + CLOCK_SKEW_MS) return null;
     return envelope.value;
   }
 
-  private key(secret: string): string {
+  /** The cache key of a secret: a hash, so the cache never holds a usable secret. */
+  key(secret: string): string {
     return `${this.prefix}:${sha256(secret)}`;
   }
 }

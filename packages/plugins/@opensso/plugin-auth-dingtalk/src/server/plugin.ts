@@ -3,6 +3,7 @@ import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
 import { createDingTalkAuth } from './dingtalk-auth';
+import { ensureUniqueLinkIndex } from './link-index';
 import { getPublicOptions } from './options';
 import { SignInFlow } from './sign-in-flow';
 
@@ -17,6 +18,11 @@ export class PluginAuthDingTalkServer extends Plugin {
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(RESOURCE, [ACTIONS.getRedirectUrl], 'loggedIn');
+  }
+
+  /** First enabled in an app (new or existing): the unique link index. Existing installs get it by migration. */
+  async install() {
+    await ensureUniqueLinkIndex(this.db, this.app.log);
   }
 }
 

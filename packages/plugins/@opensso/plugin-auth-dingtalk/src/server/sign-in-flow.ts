@@ -11,6 +11,7 @@ import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
 import { ErrorCode } from '../errors';
+import { isBusy } from './db-errors';
 import { buildAuthorizationUrl, exchangeAuthCode, getCurrentUser, hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
 import { readOptions } from './options';
@@ -54,7 +55,10 @@ export class SignInFlow {
   private readonly states: OneTimeStore<PendingSignIn>;
   private readonly tickets: OneTimeStore<Ticket>;
 
-  constructor(cache: CacheLike, lock: LockLike) {
+  constructor(
+    cache: CacheLike,
+    private readonly lock: LockLike,
+  ) {
     this.states = new OneTimeStore(cache, lock, 'auth-dingtalk:state', ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS));
     this.tickets = new OneTimeStore(cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
   }
@@ -94,6 +98,7 @@ export class SignInFlow {
       const profile = await getCurrentUser(hosts, token.accessToken, callOptions);
       const { user, outcome } = await resolveUser({
         db: ctx.db as Database,
+        lock: this.lock,
         authenticatorName: authenticator.name,
         profile,
         autoSignup: options.autoSignup,
@@ -199,6 +204,8 @@ function cookieOptions(ctx: Context, maxAgeMs: number) {
 
 export function asSignInError(error: unknown): SignInError {
   if (error instanceof SignInError) return error;
+  // A database too busy to write (SQLite's single writer under a burst of sign-ins) is a clean "try again".
+  if (isBusy(error)) return new SignInError('TRY_AGAIN', { status: 503, cause: error, retryable: true });
   return new SignInError('INTERNAL_ERROR', { status: 500, cause: error });
 }
 
