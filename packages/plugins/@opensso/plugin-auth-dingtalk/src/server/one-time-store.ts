@@ -51,7 +51,8 @@ export const CLOCK_SKEW_MS = 30_000;
 
 export class OneTimeStore<T> {
   constructor(
-    private readonly cache: CacheLike,
+    /** Looked up at each use: NocoBase may replace `app.cache` when the app restarts. */
+    private readonly cache: () => CacheLike,
     private readonly lock: LockLike,
     private readonly prefix: string,
     private readonly ttlMs: () => number,
@@ -63,7 +64,7 @@ export class OneTimeStore<T> {
     const secret = newSecret();
     const ttl = this.ttlMs();
     const envelope: Envelope<T> = { value, expiresAt: this.now() + ttl };
-    await this.cache.set(this.key(secret), envelope, ttl + CLOCK_SKEW_MS);
+    await this.cache().set(this.key(secret), envelope, ttl + CLOCK_SKEW_MS);
     return secret;
   }
 
@@ -73,8 +74,9 @@ export class OneTimeStore<T> {
     const envelope = await this.lock.runExclusive(
       key,
       async () => {
-        const found = (await this.cache.get(key)) as Envelope<T> | undefined | null;
-        if (found) await this.cache.del(key);
+        const cache = this.cache();
+        const found = (await cache.get(key)) as Envelope<T> | undefined | null;
+        if (found) await cache.del(key);
         return found ?? null;
       },
       LOCK_TTL_MS,

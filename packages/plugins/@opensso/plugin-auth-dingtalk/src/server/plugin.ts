@@ -2,6 +2,7 @@ import { Plugin } from '@nocobase/server';
 import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
+import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
 import { getPublicOptions } from './options';
@@ -9,13 +10,14 @@ import { SignInFlow } from './sign-in-flow';
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
-    const flow = new SignInFlow(this.app.cache, this.app.lockManager);
+    const flow = new SignInFlow(() => this.app.cache, this.app.lockManager);
     this.app.authManager.registerTypes(AUTH_TYPE, {
       auth: createDingTalkAuth(flow),
       title: tval('DingTalk', { ns: NAMESPACE }),
       getPublicOptions,
     });
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
+    this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(RESOURCE, [ACTIONS.getRedirectUrl], 'loggedIn');
   }

@@ -11,6 +11,7 @@ import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
 import { ErrorCode } from '../errors';
+import { callbackQuery } from './callback-redaction';
 import { isBusy } from './db-errors';
 import { buildAuthorizationUrl, exchangeAuthCode, getCurrentUser, hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
@@ -56,7 +57,7 @@ export class SignInFlow {
   private readonly tickets: OneTimeStore<Ticket>;
 
   constructor(
-    cache: CacheLike,
+    cache: () => CacheLike,
     private readonly lock: LockLike,
   ) {
     this.states = new OneTimeStore(cache, lock, 'auth-dingtalk:state', ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS));
@@ -79,20 +80,25 @@ export class SignInFlow {
   /** Handles DingTalk's redirect and returns where to send the browser next. Never throws. */
   async finish(ctx: Context): Promise<string> {
     let pending: PendingSignIn | undefined;
+    const query = callbackQuery(ctx);
+    // DingTalk's request ids of this sign-in, for the log line that ends it.
+    const requestIds: string[] = [];
     try {
-      pending = await this.checkState(ctx);
-      const error = single(ctx.query.error);
+      pending = await this.checkState(ctx, query);
+      const error = single(query.error);
       if (error) {
         throw new SignInError(error === 'access_denied' ? 'CANCELLED' : 'DINGTALK_ERROR', { dingtalkCode: error });
       }
-      const code = readCode(ctx.query);
+      const code = readCode(query);
       const authenticator = await loadAuthenticator(ctx, pending.authenticator);
       const options = readOptions(authenticator.options);
       const hosts = hostsFromEnv();
       const callOptions = {
         timeoutMs: timeoutFromEnv(),
-        onResponse: (event: { endpoint: string; status: number; requestId?: string; durationMs: number }) =>
-          ctx.logger?.debug?.('dingtalk: api call', { authenticator: authenticator.name, ...event }),
+        onResponse: (event: { endpoint: string; status: number; requestId?: string; durationMs: number }) => {
+          if (event.requestId) requestIds.push(event.requestId);
+          ctx.logger?.debug?.('dingtalk: api call', { authenticator: authenticator.name, ...event });
+        },
       };
       const token = await exchangeAuthCode(hosts, { ...options, code }, callOptions);
       const profile = await getCurrentUser(hosts, token.accessToken, callOptions);
@@ -113,11 +119,12 @@ export class SignInFlow {
         authenticator: authenticator.name,
         outcome,
         userId: user.get('id'),
+        requestIds,
       });
       return signInPageUrl({ redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
     } catch (error) {
       const failure = asSignInError(error);
-      logFailure(ctx, 'callback', pending?.authenticator, failure);
+      logFailure(ctx, 'callback', pending?.authenticator, failure, requestIds);
       return signInPageUrl({
         redirect: pending?.returnPath ?? sanitizeReturnPath(undefined),
         [QUERY.error]: failure.code,
@@ -145,11 +152,11 @@ export class SignInFlow {
   }
 
   /** The state check runs before any call to DingTalk (checklist A1). */
-  private async checkState(ctx: Context): Promise<PendingSignIn> {
-    const state = single(ctx.query.state);
-    single(ctx.query.error);
-    single(ctx.query.authCode);
-    single(ctx.query.code);
+  private async checkState(ctx: Context, query: Record<string, unknown>): Promise<PendingSignIn> {
+    const state = single(query.state);
+    single(query.error);
+    single(query.authCode);
+    single(query.code);
     if (!state) throw new SignInError('STATE_MISSING');
     const binding = ctx.cookies.get(COOKIES.binding);
     if (!binding) throw new SignInError('STATE_INVALID');
@@ -209,13 +216,20 @@ export function asSignInError(error: unknown): SignInError {
   return new SignInError('INTERNAL_ERROR', { status: 500, cause: error });
 }
 
-export function logFailure(ctx: Context, step: string, authenticator: string | undefined, error: SignInError) {
+export function logFailure(
+  ctx: Context,
+  step: string,
+  authenticator: string | undefined,
+  error: SignInError,
+  requestIds: string[] = [],
+) {
   const fields = {
     authenticator,
     step,
     code: error.code,
     dingtalkCode: error.dingtalkCode,
-    requestId: error.requestId,
+    // DingTalk's `requestid`s, which its support asks for.
+    requestIds: error.requestId && !requestIds.includes(error.requestId) ? [...requestIds, error.requestId] : requestIds,
   };
   if (error.code === 'INTERNAL_ERROR') {
     // Only unexpected failures carry their cause (a stack of our own code), never DingTalk's bodies.

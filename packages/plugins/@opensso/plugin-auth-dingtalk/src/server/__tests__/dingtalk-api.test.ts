@@ -84,24 +84,24 @@ describe('code exchange and profile', () => {
     expect(profile.mobile).toBe('13800000001');
   });
 
-  it('a used code maps to DINGTALK_CODE_INVALID', async () => {
+  it('E4 a used code maps to DINGTALK_CODE_INVALID', async () => {
     const code = await mintCode();
     await exchangeAuthCode(hosts, { ...client, code }, call);
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, code }, call))).toBe('DINGTALK_CODE_INVALID');
   });
 
-  it('a wrong client secret maps to DINGTALK_CREDENTIALS_INVALID', async () => {
+  it('E4 a wrong client secret maps to DINGTALK_CREDENTIALS_INVALID', async () => {
     const code = await mintCode();
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, clientSecret: 'wrong', code }, call))).toBe(
       'DINGTALK_CREDENTIALS_INVALID',
     );
   });
 
-  it('a bad access token maps to DINGTALK_TOKEN_INVALID', async () => {
+  it('E4 a bad access token maps to DINGTALK_TOKEN_INVALID', async () => {
     expect(await codeOf(getCurrentUser(hosts, 'not-a-token', call))).toBe('DINGTALK_TOKEN_INVALID');
   });
 
-  it('a 403 names the required scope', async () => {
+  it('E4 a 403 names the required scope', async () => {
     const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
     emulator.setFault({ mode: 'forbidden', endpoint: 'me' });
     try {
@@ -114,20 +114,20 @@ describe('code exchange and profile', () => {
     }
   });
 
-  it('rate limiting maps to DINGTALK_RATE_LIMITED', async () => {
+  it('E4 rate limiting maps to DINGTALK_RATE_LIMITED', async () => {
     emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken' });
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
     emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken', status: 429 });
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
   });
 
-  it('the code exchange is not retried after a 5xx', async () => {
+  it('E2 the code exchange is not retried after a 5xx', async () => {
     emulator.setFault({ mode: 'server-error', endpoint: 'userAccessToken', times: 1 });
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_UNAVAILABLE');
     expect(emulator.counters()['POST /v1.0/oauth2/userAccessToken']).toBe(1);
   });
 
-  it('the profile read is retried once after a 5xx or a reset connection', async () => {
+  it('E2 the profile read is retried once after a 5xx or a reset connection', async () => {
     for (const mode of ['server-error', 'reset'] as const) {
       emulator.reset();
       const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
@@ -138,14 +138,14 @@ describe('code exchange and profile', () => {
     }
   });
 
-  it('gives up after two 5xx answers to the profile read', async () => {
+  it('E2 gives up after two 5xx answers to the profile read', async () => {
     const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
     emulator.setFault({ mode: 'server-error', endpoint: 'me' });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_UNAVAILABLE');
     expect(emulator.counters()['GET /v1.0/contact/users/me']).toBe(2);
   });
 
-  it('a hanging DingTalk is abandoned after the timeout, without a retry', async () => {
+  it('E1 a hanging DingTalk is abandoned after the timeout, without a retry', async () => {
     const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
     emulator.setFault({ mode: 'hang', endpoint: 'me' });
     const started = Date.now();
@@ -158,19 +158,19 @@ describe('code exchange and profile', () => {
     ['garbage', undefined],
     ['bad-json', 'array'],
     ['bad-json', 'wrong-types'],
-  ] as const)('a %s (%s) answer maps to DINGTALK_BAD_RESPONSE', async (mode, variant) => {
+  ] as const)('E3 a %s (%s) answer maps to DINGTALK_BAD_RESPONSE', async (mode, variant) => {
     const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
     emulator.setFault({ mode, endpoint: 'me', ...(variant ? { variant } : {}) });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_BAD_RESPONSE');
   });
 
-  it('a profile without unionId maps to PROFILE_INCOMPLETE', async () => {
+  it('E3 a profile without unionId maps to PROFILE_INCOMPLETE', async () => {
     const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
     emulator.setFault({ mode: 'bad-json', endpoint: 'me', variant: 'missing-field' });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('PROFILE_INCOMPLETE');
   });
 
-  it('a garbled token answer maps to DINGTALK_BAD_RESPONSE', async () => {
+  it('E3 a garbled token answer maps to DINGTALK_BAD_RESPONSE', async () => {
     emulator.setFault({ mode: 'garbage', endpoint: 'userAccessToken' });
     expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_BAD_RESPONSE');
   });

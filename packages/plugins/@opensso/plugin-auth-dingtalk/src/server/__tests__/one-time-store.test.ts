@@ -16,6 +16,8 @@ class MapCache implements CacheLike {
   }
 }
 
+const cacheOf = (cache: MapCache) => () => cache;
+
 /** Serialises callers per key, like NocoBase's local lock manager. */
 class KeyLock implements LockLike {
   private tails = new Map<string, Promise<unknown>>();
@@ -28,37 +30,37 @@ class KeyLock implements LockLike {
 }
 
 describe('one-time secrets (checklist A2, A8)', () => {
-  it('mints 256-bit secrets', () => {
+  it('A8 mints 256-bit secrets', () => {
     const secret = newSecret();
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
     expect(new Set(Array.from({ length: 1000 }, newSecret)).size).toBe(1000);
   });
 
-  it('compares in constant time and answers correctly for any lengths', () => {
+  it('A8 compares in constant time and answers correctly for any lengths', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
     expect(safeEqual('', '')).toBe(true);
   });
 
-  it('redeems a secret once', async () => {
-    const store = new OneTimeStore<{ n: number }>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+  it('A2 redeems a secret once', async () => {
+    const store = new OneTimeStore<{ n: number }>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
     const secret = await store.issue({ n: 1 });
     expect(await store.consume(secret)).toEqual({ n: 1 });
     expect(await store.consume(secret)).toBeNull();
   });
 
-  it('lets exactly one of many concurrent consumers win', async () => {
-    const store = new OneTimeStore<string>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+  it('A2 lets exactly one of many concurrent consumers win', async () => {
+    const store = new OneTimeStore<string>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
     const secret = await store.issue('value');
     const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(secret)));
     expect(results.filter((r) => r === 'value')).toHaveLength(1);
   });
 
-  it('tolerates 30 s of clock skew between the issuing and the checking node, not more (A4)', async () => {
+  it('A4 tolerates 30 s of clock skew between the issuing and the checking node, not more', async () => {
     const cache = new MapCache();
     let clock = 1_000_000;
-    const store = new OneTimeStore<string>(cache, new KeyLock(), 'test', () => 600_000, () => clock);
+    const store = new OneTimeStore<string>(cacheOf(cache), new KeyLock(), 'test', () => 600_000, () => clock);
     const early = await store.issue('a');
     const late = await store.issue('b');
     // The cache keeps entries long enough for the skew window.
@@ -69,9 +71,9 @@ describe('one-time secrets (checklist A2, A8)', () => {
     expect(await store.consume(late)).toBeNull();
   });
 
-  it('keeps only a hash of the secret in the cache', async () => {
+  it('D4 keeps only a hash of the secret in the cache', async () => {
     const cache = new MapCache();
-    const store = new OneTimeStore<string>(cache, new KeyLock(), 'test', () => 60_000);
+    const store = new OneTimeStore<string>(cacheOf(cache), new KeyLock(), 'test', () => 60_000);
     const secret = await store.issue('value');
     const [key] = cache.entries.keys();
     expect(key).not.toContain(secret);
@@ -79,7 +81,7 @@ describe('one-time secrets (checklist A2, A8)', () => {
   });
 
   it('refuses an unknown secret', async () => {
-    const store = new OneTimeStore<string>(new MapCache(), new KeyLock(), 'test', () => 60_000);
+    const store = new OneTimeStore<string>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
     expect(await store.consume(newSecret())).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ describe('sanitizeReturnPath (checklist B1)', () => {
     ['/admin', '/admin'],
     ['/admin/settings/auth?x=1#y', '/admin/settings/auth?x=1#y'],
     ['/admin/%E4%B8%AD', '/admin/%E4%B8%AD'],
-  ])('keeps the app path %s', (input, expected) => {
+  ])('B1 keeps the app path %s', (input, expected) => {
     expect(sanitizeReturnPath(input)).toBe(expected);
   });
 
@@ -25,7 +25,7 @@ describe('sanitizeReturnPath (checklist B1)', () => {
     ['not a string', ['/admin']],
     ['malformed escape', '/admin%E0%A4%A'],
     ['too long', `/${'a'.repeat(3000)}`],
-  ])('falls back to /admin for %s', (_label, input) => {
+  ])('B1 falls back to /admin for %s', (_label, input) => {
     expect(sanitizeReturnPath(input)).toBe('/admin');
   });
 });
