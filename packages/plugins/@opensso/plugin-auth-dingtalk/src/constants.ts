@@ -19,7 +19,37 @@ export const ACTIONS = {
   redirect: 'redirect',
   /** Signed-in users. GET → `{ redirectUrl }`: the URL to paste into DingTalk's console. */
   getRedirectUrl: 'getRedirectUrl',
+  /**
+   * Signed-in users. POST (NocoBase's CSRF check applies), `X-Authenticator`, body `{ redirect }` → `{ url }`:
+   * starts linking a DingTalk account to the current user. The callback comes back to `redirect` with
+   * `?dingtalk_link=<authenticator>` (a ticket in a cookie) or `dingtalk_error`.
+   */
+  getLinkUrl: 'getLinkUrl',
+  /** Signed-in users. POST, body `{ authenticator }` → `{ authenticator, nickname }`: redeems the link ticket. */
+  completeLink: 'completeLink',
+  /** Signed-in users. GET → `[{ authenticator, title, nickname, linkedAt }]`: the current user's DingTalk links. */
+  listMyLinks: 'listMyLinks',
+  /** Signed-in users. POST, body `{ authenticator }`: removes the current user's link. */
+  unlinkMe: 'unlinkMe',
+  /** Admins (snippet `pm.auth.dingtalk`). GET `?authenticator&page&pageSize` → `{ rows, count }` of links with their user. */
+  listLinks: 'listLinks',
+  /** Admins. POST, body `{ authenticator, userId }`: removes that user's link. */
+  removeLink: 'removeLink',
 } as const;
+
+/** The ACL snippet that lets a role see and remove users' DingTalk links (NocoBase's admin role has `pm.*`). */
+export const LINKS_SNIPPET = 'pm.auth.dingtalk';
+
+/** How an unlinked DingTalk identity may be matched to an existing user, tried in the admin's order. */
+export const MATCH_RULES = ['phone', 'email'] as const;
+export type MatchRule = (typeof MATCH_RULES)[number];
+
+/** Profile fields kept in step with DingTalk, and when. */
+export const PROFILE_FIELDS = ['nickname', 'email', 'phone'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+/** `signup`: set when the user is created (default); `fill`: also fill an empty field at each sign-in; `overwrite`: always. */
+export const SYNC_MODES = ['signup', 'fill', 'overwrite'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
 
 /**
  * Query parameters the callback puts on the sign-in page URL. None of them is a secret: the one-time
@@ -34,6 +64,8 @@ export const QUERY = {
   authenticator: 'dingtalk_authenticator',
   /** Failure detail safe to show (e.g. the missing DingTalk permission), `[A-Za-z0-9._,]` only. */
   detail: 'dingtalk_detail',
+  /** Linking: the name of the authenticator whose link ticket waits to be redeemed by `completeLink`. */
+  link: 'dingtalk_link',
 } as const;
 
 export const COOKIES = {
@@ -41,6 +73,8 @@ export const COOKIES = {
   binding: 'dingtalk_binding',
   /** One-time ticket that `auth:signIn` with this authenticator exchanges for a NocoBase token. */
   ticket: 'dingtalk_ticket',
+  /** One-time ticket that `dingtalk:completeLink` turns into a link for the signed-in user who started linking. */
+  linkTicket: 'dingtalk_link_ticket',
 } as const;
 
 /** Where the callback lands when the sign-in page gave no usable return path. */

@@ -1,31 +1,53 @@
 import type { Context, Next } from '@nocobase/actions';
-import { ACTIONS } from '../constants';
+import type { Database, Model } from '@nocobase/database';
+import { ACTIONS, AUTH_TYPE } from '../constants';
 import { configuredOrigin, callbackUrl } from './public-url';
+import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
 import { toHttpError } from './translate';
+
+type Handler = (ctx: Context) => Promise<unknown>;
+
+/**
+ * Wraps a handler: its result becomes the body; a refusal is answered in NocoBase's error shape
+ * (`{ errors: [{ message, code }] }`) with the translated sentence of its code, without going through NocoBase's
+ * error handler, which would log an expected refusal as a server error with a stack.
+ */
+function action(step: string, handler: Handler) {
+  return async (ctx: Context, next: Next) => {
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = await handler(ctx);
+    } catch (error) {
+      const failure = asSignInError(error);
+      const name = ctx.get('X-Authenticator') || (ctx.action.params.values as { authenticator?: unknown })?.authenticator;
+      logFailure(ctx, step, typeof name === 'string' ? name : undefined, failure);
+      const { status, message, code } = toHttpError(ctx, failure);
+      ctx.status = status;
+      ctx.body = { errors: [{ message, code, ...(failure.detail ? { detail: failure.detail } : {}) }] };
+      ctx.withoutDataWrapping = true;
+      return;
+    }
+    await next();
+  };
+}
+
+const values = (ctx: Context) => (ctx.action.params.values ?? {}) as Record<string, unknown>;
+const currentUserId = (ctx: Context) => (ctx.state.currentUser as Model).get('id') as number;
+
+/** The `dingtalk` authenticators, enabled or not, by name. */
+async function dingtalkAuthenticators(db: Database): Promise<Map<string, Model>> {
+  const rows = await db.getRepository('authenticators').find({ filter: { authType: AUTH_TYPE } });
+  return new Map(rows.map((row: Model) => [row.get('name') as string, row]));
+}
 
 /** The HTTP actions of the `dingtalk` resource; the flow itself lives in `sign-in-flow.ts`. */
 export function createActions(flow: SignInFlow) {
   return {
-    async [ACTIONS.getAuthUrl](ctx: Context, next: Next) {
+    [ACTIONS.getAuthUrl]: action('start', async (ctx) => {
       const name = ctx.get('X-Authenticator') || ctx.action.params.authenticator;
-      const values = (ctx.action.params.values ?? {}) as { redirect?: unknown };
-      ctx.set('Cache-Control', 'no-store');
-      try {
-        ctx.body = { url: await flow.start(ctx, name, values.redirect ?? ctx.action.params.redirect) };
-      } catch (error) {
-        // An expected refusal, answered in NocoBase's error shape without going through its error handler,
-        // which would log it as a server error with a stack.
-        const failure = asSignInError(error);
-        logFailure(ctx, 'start', typeof name === 'string' ? name : undefined, failure);
-        const { status, message, code } = toHttpError(ctx, failure);
-        ctx.status = status;
-        ctx.body = { errors: [{ message, code }] };
-        ctx.withoutDataWrapping = true;
-        return;
-      }
-      await next();
-    },
+      return { url: await flow.start(ctx, name, values(ctx).redirect ?? ctx.action.params.redirect) };
+    }),
 
     /** DingTalk's redirect. Always answers with a redirect to the app, never with an error page or JSON. */
     async [ACTIONS.redirect](ctx: Context, next: Next) {
@@ -37,9 +59,91 @@ export function createActions(flow: SignInFlow) {
       await next();
     },
 
-    async [ACTIONS.getRedirectUrl](ctx: Context, next: Next) {
-      ctx.body = { redirectUrl: callbackUrl(ctx), fromConfiguration: configuredOrigin() !== undefined };
-      await next();
-    },
+    [ACTIONS.getRedirectUrl]: action('redirect-url', async (ctx) => ({
+      redirectUrl: callbackUrl(ctx),
+      fromConfiguration: configuredOrigin() !== undefined,
+    })),
+
+    [ACTIONS.getLinkUrl]: action('link-start', async (ctx) => {
+      const name = ctx.get('X-Authenticator') || values(ctx).authenticator;
+      return { url: await flow.start(ctx, name, values(ctx).redirect, currentUserId(ctx)) };
+    }),
+
+    [ACTIONS.completeLink]: action('link-complete', (ctx) => flow.completeLink(ctx, values(ctx).authenticator)),
+
+    [ACTIONS.listMyLinks]: action('links', async (ctx) => {
+      const db = ctx.db as Database;
+      const authenticators = await dingtalkAuthenticators(db);
+      const links = await db
+        .getRepository('usersAuthenticators')
+        .find({ filter: { userId: currentUserId(ctx), authenticator: { $in: [...authenticators.keys()] } } });
+      return links.map((row: Model) => ({
+        authenticator: row.get('authenticator'),
+        title: authenticators.get(row.get('authenticator') as string)?.get('title') ?? null,
+        nickname: row.get('nickname'),
+        linkedAt: row.get('createdAt'),
+      }));
+    }),
+
+    [ACTIONS.unlinkMe]: action('unlink', async (ctx) => {
+      const db = ctx.db as Database;
+      const name = values(ctx).authenticator;
+      const authenticators = await dingtalkAuthenticators(db);
+      if (typeof name !== 'string' || !authenticators.has(name)) throw new SignInError('AUTHENTICATOR_INVALID');
+      const userId = currentUserId(ctx);
+      const filter = { authenticator: name, userId };
+      if (!(await db.getRepository('usersAuthenticators').findOne({ filter }))) throw new SignInError('NOT_LINKED', { status: 404 });
+      // A user created by DingTalk sign-up has no password: without the link they could not sign in at all.
+      const user = await db.getRepository('users').findOne({ filterByTk: userId, fields: ['id', 'password'] });
+      if (!user?.get('password')) throw new SignInError('UNLINK_WOULD_LOCK_OUT', { status: 409 });
+      await db.getRepository('usersAuthenticators').destroy({ filter });
+      ctx.logger?.info?.('dingtalk: unlinked', { authenticator: name, userId, by: 'user' });
+      return { authenticator: name };
+    }),
+
+    [ACTIONS.listLinks]: action('admin-links', async (ctx) => {
+      const db = ctx.db as Database;
+      const name = ctx.action.params.authenticator;
+      if (typeof name !== 'string' || !(await dingtalkAuthenticators(db)).has(name)) throw new SignInError('AUTHENTICATOR_INVALID');
+      const pageSize = Math.min(Math.max(Number(ctx.action.params.pageSize) || 20, 1), 200);
+      const page = Math.max(Number(ctx.action.params.page) || 1, 1);
+      const [rows, count] = await db.getRepository('usersAuthenticators').findAndCount({
+        filter: { authenticator: name },
+        sort: ['-createdAt'],
+        limit: pageSize,
+        offset: (page - 1) * pageSize,
+      });
+      const users = await db
+        .getRepository('users')
+        .find({ filter: { id: { $in: rows.map((row: Model) => row.get('userId')) } }, fields: ['id', 'nickname', 'username', 'email', 'phone'] });
+      const byId = new Map<unknown, Model>(users.map((user: Model) => [user.get('id'), user]));
+      return {
+        rows: rows.map((row: Model) => ({
+          userId: row.get('userId'),
+          user: byId.get(row.get('userId'))?.toJSON() ?? null,
+          uuid: row.get('uuid'),
+          nickname: row.get('nickname'),
+          meta: row.get('meta'),
+          createdAt: row.get('createdAt'),
+        })),
+        count,
+        page,
+        pageSize,
+      };
+    }),
+
+    [ACTIONS.removeLink]: action('admin-unlink', async (ctx) => {
+      const db = ctx.db as Database;
+      const { authenticator, userId } = values(ctx);
+      if (typeof authenticator !== 'string' || !(await dingtalkAuthenticators(db)).has(authenticator)) {
+        throw new SignInError('AUTHENTICATOR_INVALID');
+      }
+      const removed = await db.getRepository('usersAuthenticators').destroy({ filter: { authenticator, userId: Number(userId) } });
+      if (!removed) throw new SignInError('NOT_LINKED', { status: 404 });
+      ctx.logger?.info?.('dingtalk: unlinked', { authenticator, userId: Number(userId), by: currentUserId(ctx) });
+      return { authenticator, userId: Number(userId) };
+    }),
   };
 }
+
+

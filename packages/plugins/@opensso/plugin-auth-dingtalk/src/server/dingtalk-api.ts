@@ -49,6 +49,10 @@ const AUTHORIZE_PATH = '/oauth2/auth';
 const USER_ACCESS_TOKEN_PATH = '/v1.0/oauth2/userAccessToken';
 // https://open.dingtalk.com/document/orgapp/dingtalk-retrieve-user-information
 const CURRENT_USER_PATH = '/v1.0/contact/users/me';
+// https://open.dingtalk.com/document/orgapp/obtain-the-access_token-of-an-internal-app
+const APP_ACCESS_TOKEN_PATH = '/v1.0/oauth2/accessToken';
+// https://open.dingtalk.com/document/orgapp/query-a-user-by-the-union-id
+const USER_BY_UNIONID_PATH = '/topapi/user/getbyunionid';
 
 export function buildAuthorizationUrl(
   hosts: DingTalkHosts,
@@ -132,19 +136,100 @@ export async function getCurrentUser(
       { method: 'GET', headers: { 'x-acs-dingtalk-access-token': accessToken, accept: 'application/json' } },
       options,
     );
-  let body: unknown;
-  try {
-    body = await request();
-  } catch (error) {
-    if (!(error instanceof SignInError) || !error.retryable) throw error;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    body = await request();
-  }
-  const profile = parse(ProfileSchema, body);
+  const profile = parse(ProfileSchema, await withOneRetry(request));
   if (!profile.unionId) {
     throw new SignInError('PROFILE_INCOMPLETE', { status: 502 });
   }
   return { ...profile, unionId: profile.unionId };
+}
+
+const AppAccessTokenSchema = z.object({ accessToken: z.string().min(1), expireIn: z.number().positive() });
+export type AppAccessToken = z.infer<typeof AppAccessTokenSchema>;
+
+/** The organization app's own token (enterprise internal app: Client ID/Secret are its AppKey/AppSecret). */
+export async function getAppAccessToken(
+  hosts: DingTalkHosts,
+  params: { appKey: string; appSecret: string },
+  options: CallOptions,
+): Promise<AppAccessToken> {
+  const body = await call(
+    'accessToken',
+    `${hosts.apiUrl}${APP_ACCESS_TOKEN_PATH}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ appKey: params.appKey, appSecret: params.appSecret }),
+    },
+    options,
+  );
+  return parse(AppAccessTokenSchema, body);
+}
+
+const TopapiEnvelopeSchema = z.object({
+  errcode: z.number(),
+  errmsg: z.string().optional(),
+  request_id: z.string().optional(),
+  sub_code: z.union([z.string(), z.number()]).optional(),
+  result: z.unknown().optional(),
+});
+
+/**
+ * The older "topapi": always HTTP 200, `errcode != 0` is the error (dingtalk-api.md 2.2). A read: retried once
+ * after a 5xx or a dropped connection.
+ */
+async function topapi<T>(
+  hosts: DingTalkHosts,
+  endpoint: string,
+  path: string,
+  appToken: string,
+  body: object,
+  result: z.ZodType<T>,
+  options: CallOptions,
+): Promise<T> {
+  const url = `${hosts.oapiUrl}${path}?${new URLSearchParams({ access_token: appToken })}`;
+  const request = () =>
+    call(endpoint, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, options);
+  const envelope = parse(TopapiEnvelopeSchema, await withOneRetry(request));
+  if (envelope.errcode !== 0) throw classifyTopapi(envelope.errcode, String(envelope.sub_code ?? ''), envelope.request_id);
+  return parse(result, envelope.result);
+}
+
+const UserByUnionIdSchema = z.object({ userid: z.string().min(1), contact_type: z.number().optional() });
+
+/** The person's userid in the app's organization; `NOT_A_MEMBER` (60121) when they are not in it. */
+export async function getUserIdByUnionId(
+  hosts: DingTalkHosts,
+  appToken: string,
+  unionId: string,
+  options: CallOptions,
+): Promise<string> {
+  const found = await topapi(hosts, 'getbyunionid', USER_BY_UNIONID_PATH, appToken, { unionid: unionId }, UserByUnionIdSchema, options);
+  return found.userid;
+}
+
+/** topapi errcodes (dingtalk-api.md 2.2) to our codes. */
+function classifyTopapi(errcode: number, subCode: string, requestId: string | undefined): SignInError {
+  const base = { requestId, dingtalkCode: `errcode-${errcode}${subCode ? `/${subCode}` : ''}` };
+  if (errcode === 88 || errcode === 40014 || subCode === '40014') {
+    return new SignInError('DINGTALK_TOKEN_INVALID', { ...base, status: 502, retryable: true });
+  }
+  if (errcode === 60020) return new SignInError('DINGTALK_IP_NOT_ALLOWED', { ...base, status: 502 });
+  if (errcode === 60121) return new SignInError('NOT_A_MEMBER', { ...base, status: 403 });
+  if (errcode === 40078) return new SignInError('DINGTALK_CODE_INVALID', { ...base, status: 401 });
+  if ([90002, 90018, 90019].includes(errcode)) return new SignInError('DINGTALK_RATE_LIMITED', { ...base, status: 503 });
+  if (errcode === 90020) return new SignInError('DINGTALK_QUOTA_EXCEEDED', { ...base, status: 503 });
+  return new SignInError('DINGTALK_ERROR', { ...base, status: 502 });
+}
+
+async function withOneRetry(request: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await request();
+  } catch (error) {
+    // Only transport-level failures: a topapi error answer is HTTP 200 and is classified by the caller.
+    if (!(error instanceof SignInError) || !error.retryable) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return request();
+  }
 }
 
 async function call(endpoint: string, url: string, init: RequestInit, options: CallOptions): Promise<unknown> {

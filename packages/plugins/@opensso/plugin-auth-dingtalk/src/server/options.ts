@@ -1,26 +1,55 @@
 /**
- * The authenticator options: the public contract admins script through `authenticators:create`
- * (`{ clientId, clientSecret, autoSignup }`). `clientSecret` may be `{{$env.NAME}}`: NocoBase's authenticator
- * storer renders it before we read it.
+ * The authenticator options: the public contract admins script through `authenticators:create`. Every option
+ * but the credentials is optional; defaults are the safe, seed-compatible behaviour (match by phone, no sign-up,
+ * any organization, profile fields set at sign-up only). `clientSecret` may be `{{$env.NAME}}`: NocoBase's
+ * authenticator storer renders it before we read it.
  */
+import { z } from 'zod';
+import { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
 import { SignInError } from './sign-in-error';
 
-export interface DingTalkOptions {
-  clientId: string;
-  clientSecret: string;
-  /** Create a NocoBase user when nobody matches. Off unless the admin turns it on. */
-  autoSignup: boolean;
-}
+const syncMode = z.enum(SYNC_MODES).catch('signup');
+
+const OptionsSchema = z.object({
+  clientId: z.string().trim().min(1),
+  clientSecret: z.string().trim().min(1),
+  /** Create a NocoBase user when nobody matches. */
+  autoSignup: z.boolean().catch(false).default(false),
+  /** Rules tried in order to match an unlinked DingTalk identity to an existing user. */
+  matchBy: z
+    .array(z.enum(MATCH_RULES))
+    .catch(['phone'])
+    .default(['phone'])
+    .transform((rules) => [...new Set(rules)]),
+  /** Accept a DingTalk account that shares no phone number (identity by unionId only). */
+  signupWithoutPhone: z.boolean().catch(false).default(false),
+  /** DingTalk organizations (corpIds) allowed to sign in; empty: any. */
+  allowedCorpIds: z
+    .array(z.string().trim())
+    .catch([])
+    .default([])
+    .transform((ids) => ids.filter(Boolean)),
+  /** Confirm membership in the app's organization through its directory. */
+  verifyMembership: z.boolean().catch(false).default(false),
+  profileSync: z
+    .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode.default('signup')])) as {
+      [K in (typeof PROFILE_FIELDS)[number]]: z.ZodDefault<typeof syncMode>;
+    })
+    .catch({ nickname: 'signup', email: 'signup', phone: 'signup' })
+    .default({}),
+});
+
+export type DingTalkOptions = z.infer<typeof OptionsSchema>;
 
 export function readOptions(raw: unknown): DingTalkOptions {
-  const options = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const clientId = typeof options.clientId === 'string' ? options.clientId.trim() : '';
-  const clientSecret = typeof options.clientSecret === 'string' ? options.clientSecret.trim() : '';
+  const parsed = OptionsSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new SignInError('CONFIG_INVALID', { status: 400, cause: parsed.error });
+  const options = parsed.data;
   // An unrendered `{{$env.X}}` means the variable does not exist: treat it as missing, never send it to DingTalk.
-  if (!clientId || !clientSecret || /^\{\{.*\}\}$/.test(clientSecret) || /^\{\{.*\}\}$/.test(clientId)) {
+  if ([options.clientId, options.clientSecret].some((value) => /^\{\{.*\}\}$/.test(value))) {
     throw new SignInError('CONFIG_INVALID', { status: 400 });
   }
-  return { clientId, clientSecret, autoSignup: options.autoSignup === true };
+  return options;
 }
 
 /** What anonymous `authenticators:publicList` may show: nothing from the options (a whitelist, empty for now). */

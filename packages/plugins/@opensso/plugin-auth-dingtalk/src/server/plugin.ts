@@ -1,6 +1,6 @@
 import { Plugin } from '@nocobase/server';
 import { tval } from '@nocobase/utils';
-import { ACTIONS, AUTH_TYPE, NAMESPACE, RESOURCE } from '../constants';
+import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
@@ -19,7 +19,15 @@ export class PluginAuthDingTalkServer extends Plugin {
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
-    this.app.acl.allow(RESOURCE, [ACTIONS.getRedirectUrl], 'loggedIn');
+    this.app.acl.allow(
+      RESOURCE,
+      [ACTIONS.getRedirectUrl, ACTIONS.getLinkUrl, ACTIONS.completeLink, ACTIONS.listMyLinks, ACTIONS.unlinkMe],
+      'loggedIn',
+    );
+    this.app.acl.registerSnippet({
+      name: LINKS_SNIPPET,
+      actions: [`${RESOURCE}:${ACTIONS.listLinks}`, `${RESOURCE}:${ACTIONS.removeLink}`],
+    });
   }
 
   /** First enabled in an app (new or existing): the unique link index. Existing installs get it by migration. */

@@ -50,3 +50,12 @@ export function signInPageUrl(params: Record<string, string | undefined>, env: N
   }
   return `${publicPath(env)}signin?${query.toString()}`;
 }
+
+/** A page of the app (an app-relative path such as `/admin/abc?x=1`) under the public path, with parameters added. */
+export function appPageUrl(path: string, params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
+  const url = new URL(path, 'http://app.invalid');
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(key, value);
+  }
+  return `${publicPath(env)}${url.pathname.slice(1)}${url.search}${url.hash}`;
+}

@@ -6,26 +6,42 @@
  *   redeem   (`auth:signIn`)          NocoBase's own sign-in consumes the ticket and issues its token.
  * The NocoBase token therefore never appears in a URL: the page that lands calls `auth:signIn` like the password
  * form does, and NocoBase's token mechanism (JWT, token policy, auth cookies) applies unchanged.
+ *
+ * Linking a DingTalk account to the signed-in user goes the same way with a state that also names the user
+ * (`dingtalk:getLinkUrl`, a POST under NocoBase's CSRF check); the callback leaves a link ticket holding what
+ * DingTalk said, and `dingtalk:completeLink`, an authenticated POST, links it only for that same user.
  */
 import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
-import { ErrorCode } from '../errors';
+import { AppTokenCache } from './app-token';
 import { callbackQuery } from './callback-redaction';
-import { isBusy } from './db-errors';
-import { buildAuthorizationUrl, exchangeAuthCode, getCurrentUser, hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
+import { isBusy, isUniqueViolation } from './db-errors';
+import {
+  buildAuthorizationUrl,
+  exchangeAuthCode,
+  getCurrentUser,
+  getUserIdByUnionId,
+  hostsFromEnv,
+  timeoutFromEnv,
+} from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
-import { readOptions } from './options';
-import { callbackUrl, signInPageUrl } from './public-url';
+import { DingTalkOptions, readOptions } from './options';
+import { appPageUrl, callbackUrl, signInPageUrl } from './public-url';
 import { sanitizeReturnPath } from './return-path';
 import { SignInError } from './sign-in-error';
-import { resolveUser } from './user-resolver';
+import { DingTalkIdentity, findLinkedUser, link, resolveUser } from './user-resolver';
+
+type Purpose = 'signin' | 'link';
 
 interface PendingSignIn {
+  purpose: Purpose;
   authenticator: string;
   returnPath: string;
   /** SHA-256 of the browser's binding cookie. */
   binding: string;
+  /** Linking only: the signed-in user who started it. */
+  userId?: number;
 }
 
 interface Ticket {
@@ -34,9 +50,14 @@ interface Ticket {
   binding: string;
 }
 
+interface LinkTicket extends Ticket {
+  identity: DingTalkIdentity;
+}
+
 /** What the flow needs to know about an authenticator, read through NocoBase's authenticator storer. */
 interface AuthenticatorRecord {
   name: string;
+  title?: string;
   authType: string;
   options: unknown;
 }
@@ -52,9 +73,13 @@ function ttlFromEnv(name: string, fallbackMs: number): () => number {
   };
 }
 
+type ApiEvent = { endpoint: string; status: number; requestId?: string; durationMs: number };
+
 export class SignInFlow {
   private readonly states: OneTimeStore<PendingSignIn>;
   private readonly tickets: OneTimeStore<Ticket>;
+  private readonly linkTickets: OneTimeStore<LinkTicket>;
+  private readonly appTokens: AppTokenCache;
 
   constructor(
     cache: () => CacheLike,
@@ -62,19 +87,29 @@ export class SignInFlow {
   ) {
     this.states = new OneTimeStore(cache, lock, 'auth-dingtalk:state', ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS));
     this.tickets = new OneTimeStore(cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
+    this.linkTickets = new OneTimeStore(cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
+    this.appTokens = new AppTokenCache(cache, lock);
   }
 
-  /** Returns DingTalk's authorization URL for this browser. */
-  async start(ctx: Context, authenticatorName: unknown, returnPath: unknown): Promise<string> {
+  /** Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. */
+  async start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number): Promise<string> {
     const authenticator = await loadAuthenticator(ctx, authenticatorName);
-    const { clientId } = readOptions(authenticator.options);
+    const options = readOptions(authenticator.options);
     const binding = this.ensureBinding(ctx);
     const state = await this.states.issue({
+      purpose: userId === undefined ? 'signin' : 'link',
       authenticator: authenticator.name,
       returnPath: sanitizeReturnPath(returnPath),
       binding: sha256(binding),
+      userId,
     });
-    return buildAuthorizationUrl(hostsFromEnv(), { clientId, redirectUri: callbackUrl(ctx), state });
+    return buildAuthorizationUrl(hostsFromEnv(), {
+      clientId: options.clientId,
+      redirectUri: callbackUrl(ctx),
+      state,
+      // Learning the organization the person picks needs `corpid` in the scope.
+      scope: options.allowedCorpIds.length > 0 ? 'openid corpid' : 'openid',
+    });
   }
 
   /** Handles DingTalk's redirect and returns where to send the browser next. Never throws. */
@@ -92,22 +127,27 @@ export class SignInFlow {
       const code = readCode(query);
       const authenticator = await loadAuthenticator(ctx, pending.authenticator);
       const options = readOptions(authenticator.options);
-      const hosts = hostsFromEnv();
-      const callOptions = {
-        timeoutMs: timeoutFromEnv(),
-        onResponse: (event: { endpoint: string; status: number; requestId?: string; durationMs: number }) => {
-          if (event.requestId) requestIds.push(event.requestId);
-          ctx.logger?.debug?.('dingtalk: api call', { authenticator: authenticator.name, ...event });
-        },
-      };
-      const token = await exchangeAuthCode(hosts, { ...options, code }, callOptions);
-      const profile = await getCurrentUser(hosts, token.accessToken, callOptions);
+      const identity = await this.identify(ctx, authenticator.name, options, code, requestIds);
+
+      if (pending.purpose === 'link') {
+        const ticket = await this.linkTickets.issue({
+          authenticator: authenticator.name,
+          userId: pending.userId as number,
+          binding: pending.binding,
+          identity,
+        });
+        ctx.cookies.set(COOKIES.linkTicket, ticket, cookieOptions(ctx, TICKET_TTL_MS));
+        ctx.logger?.info?.('dingtalk: link callback succeeded', { authenticator: authenticator.name, userId: pending.userId, requestIds });
+        return appPageUrl(pending.returnPath, { [QUERY.link]: authenticator.name });
+      }
+
       const { user, outcome } = await resolveUser({
         db: ctx.db as Database,
         lock: this.lock,
         authenticatorName: authenticator.name,
-        profile,
-        autoSignup: options.autoSignup,
+        identity,
+        policy: options,
+        log: ctx.logger,
       });
       const ticket = await this.tickets.issue({
         authenticator: authenticator.name,
@@ -124,31 +164,105 @@ export class SignInFlow {
       return signInPageUrl({ redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
     } catch (error) {
       const failure = asSignInError(error);
-      logFailure(ctx, 'callback', pending?.authenticator, failure, requestIds);
-      return signInPageUrl({
-        redirect: pending?.returnPath ?? sanitizeReturnPath(undefined),
+      logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
+      const params = {
         [QUERY.error]: failure.code,
         [QUERY.authenticator]: pending?.authenticator,
         [QUERY.detail]: failure.detail,
-      });
+      };
+      // A failed linking goes back to the page it started from; a failed sign-in to the sign-in page.
+      if (pending?.purpose === 'link') return appPageUrl(pending.returnPath, params);
+      return signInPageUrl({ redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
     }
+  }
+
+  /**
+   * From the auth code to what DingTalk says about the person, with the admin's organization rules applied
+   * before anything is created: the organization chosen at DingTalk must be allowed, and (option) the person must
+   * be in the app organization's directory.
+   */
+  private async identify(
+    ctx: Context,
+    authenticator: string,
+    options: DingTalkOptions,
+    code: string,
+    requestIds: string[],
+  ): Promise<DingTalkIdentity> {
+    const hosts = hostsFromEnv();
+    const callOptions = {
+      timeoutMs: timeoutFromEnv(),
+      onResponse: (event: ApiEvent) => {
+        if (event.requestId) requestIds.push(event.requestId);
+        ctx.logger?.debug?.('dingtalk: api call', { authenticator, ...event });
+      },
+    };
+    const token = await exchangeAuthCode(hosts, { ...options, code }, callOptions);
+    if (options.allowedCorpIds.length > 0 && !(token.corpId && options.allowedCorpIds.includes(token.corpId))) {
+      throw new SignInError('ORGANIZATION_NOT_ALLOWED', { status: 403, dingtalkCode: token.corpId ? 'corp-not-allowed' : 'no-corp' });
+    }
+    const profile = await getCurrentUser(hosts, token.accessToken, callOptions);
+    let userid: string | undefined;
+    if (options.verifyMembership) {
+      userid = await this.appTokens.withToken(
+        { appKey: options.clientId, appSecret: options.clientSecret },
+        hosts,
+        callOptions,
+        (appToken) => getUserIdByUnionId(hosts, appToken, profile.unionId, callOptions),
+      );
+    }
+    return { profile, corpId: token.corpId, userid };
   }
 
   /** Consumes the ticket cookie for `auth:signIn`: the only proof this auth type accepts from a browser. */
   async redeem(ctx: Context, authenticatorName: string): Promise<Model> {
-    const ticket = ctx.cookies.get(COOKIES.ticket);
-    const binding = ctx.cookies.get(COOKIES.binding);
-    // The ticket is single-use whatever happens next.
-    ctx.cookies.set(COOKIES.ticket, null, cookieOptions(ctx, 0));
-    if (!ticket || !binding) throw new SignInError('TICKET_INVALID', { status: 401 });
-    const found = await this.tickets.consume(ticket);
-    if (!found || found.authenticator !== authenticatorName || !safeEqual(found.binding, sha256(binding))) {
-      throw new SignInError('TICKET_INVALID', { status: 401 });
-    }
+    const found = await this.consumeTicket(ctx, this.tickets, COOKIES.ticket, authenticatorName);
     const user = await (ctx.db as Database).getRepository('users').findOne({ filterByTk: found.userId });
     if (!user) throw new SignInError('TICKET_INVALID', { status: 401 });
     ctx.logger?.info?.('dingtalk: signed in', { authenticator: authenticatorName, userId: found.userId });
     return user;
+  }
+
+  /** Links the DingTalk account of the link ticket to the signed-in user, who must be the one who started it. */
+  async completeLink(ctx: Context, authenticatorName: unknown): Promise<{ authenticator: string; nickname: string }> {
+    if (typeof authenticatorName !== 'string' || !authenticatorName) throw new SignInError('TICKET_INVALID', { status: 401 });
+    const found = await this.consumeTicket(ctx, this.linkTickets, COOKIES.linkTicket, authenticatorName);
+    const currentUserId = (ctx.state.currentUser as Model | undefined)?.get('id');
+    if (currentUserId === undefined || currentUserId !== found.userId) throw new SignInError('LINK_USER_MISMATCH', { status: 403 });
+    const db = ctx.db as Database;
+    const { unionId } = found.identity.profile;
+    const holder = await findLinkedUser(db, authenticatorName, unionId);
+    if (holder && holder.get('id') !== found.userId) throw new SignInError('IDENTITY_LINKED_ELSEWHERE', { status: 409 });
+    if (!holder) {
+      const existing = await db.getRepository('usersAuthenticators').findOne({ filter: { authenticator: authenticatorName, userId: found.userId } });
+      if (existing) throw new SignInError('ALREADY_LINKED', { status: 409 });
+      try {
+        await link(db, authenticatorName, found.userId, found.identity);
+      } catch (error) {
+        // Someone linked this DingTalk account in the meantime (the unique (authenticator, uuid) index).
+        if (isUniqueViolation(error)) throw new SignInError('IDENTITY_LINKED_ELSEWHERE', { status: 409, cause: error });
+        throw error;
+      }
+    }
+    ctx.logger?.info?.('dingtalk: linked', { authenticator: authenticatorName, userId: found.userId });
+    return { authenticator: authenticatorName, nickname: found.identity.profile.nick ?? '' };
+  }
+
+  private async consumeTicket<T extends Ticket>(
+    ctx: Context,
+    store: OneTimeStore<T>,
+    cookie: string,
+    authenticatorName: string,
+  ): Promise<T> {
+    const ticket = ctx.cookies.get(cookie);
+    const binding = ctx.cookies.get(COOKIES.binding);
+    // The ticket is single-use whatever happens next.
+    ctx.cookies.set(cookie, null, cookieOptions(ctx, 0));
+    if (!ticket || !binding) throw new SignInError('TICKET_INVALID', { status: 401 });
+    const found = await store.consume(ticket);
+    if (!found || found.authenticator !== authenticatorName || !safeEqual(found.binding, sha256(binding))) {
+      throw new SignInError('TICKET_INVALID', { status: 401 });
+    }
+    return found;
   }
 
   /** The state check runs before any call to DingTalk (checklist A1). */
@@ -242,4 +356,3 @@ export function logFailure(
 function describe(cause: unknown): string {
   return cause instanceof Error ? `${cause.name}: ${cause.message}\n${cause.stack ?? ''}` : String(cause);
 }
-

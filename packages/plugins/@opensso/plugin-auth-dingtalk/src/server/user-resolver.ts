@@ -1,72 +1,133 @@
 /**
  * Who a DingTalk identity is in NocoBase. The key is (authenticator, unionId): unionId is the same for one
  * person in every app of the organization and in the in-app flow, where openId is per app and nick, mobile and
- * email change. Order: the existing link; else one user with the same phone (the rule of NocoBase's own DingTalk
- * plugin); else a new user when the admin turned sign-up on; else a refusal. Linking and creating run in one
- * transaction so a failure leaves neither a user without its link nor a link without its user.
+ * email change. Order: the existing link; else the admin's matching rules in their order (phone, email), each
+ * linking exactly one user and refusing several; else a new user when sign-up is on; else a refusal. Linking and
+ * creating run in one transaction, so a failure leaves neither a user without its link nor the reverse.
  */
 import type { Database, Model, Transaction } from '@nocobase/database';
+import type { MatchRule, ProfileField, SyncMode } from '../constants';
 import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
+import { internationalOf, lastDigits, samePhone } from './phone';
 import { SignInError } from './sign-in-error';
+
+/** What DingTalk told us about a person: the profile, and the organization context when known. */
+export interface DingTalkIdentity {
+  profile: DingTalkProfile;
+  /** The organization the person chose at DingTalk (`scope=openid corpid`). */
+  corpId?: string;
+  /** The person's id in the app's organization directory (membership check, in-app sign-in). */
+  userid?: string;
+}
+
+export interface ResolvePolicy {
+  autoSignup: boolean;
+  matchBy: MatchRule[];
+  signupWithoutPhone: boolean;
+  profileSync: Record<ProfileField, SyncMode>;
+}
+
+interface Logger {
+  info?(message: string, meta?: object): void;
+  warn?(message: string, meta?: object): void;
+}
 
 export interface ResolveInput {
   db: Database;
   /** Serialises first sign-ins of one identity (NocoBase's lock manager: in-process, or Redis in a cluster). */
   lock: LockLike;
   authenticatorName: string;
-  profile: DingTalkProfile;
-  autoSignup: boolean;
+  identity: DingTalkIdentity;
+  policy: ResolvePolicy;
+  log?: Logger;
 }
 
-export type Resolution = { user: Model; outcome: 'linked-user' | 'matched-phone' | 'signed-up' };
+export type Outcome = 'linked-user' | 'matched-phone' | 'matched-email' | 'signed-up';
+export type Resolution = { user: Model; outcome: Outcome };
 
 export async function resolveUser(input: ResolveInput): Promise<Resolution> {
-  const linked = await findLinkedUser(input.db, input.authenticatorName, input.profile.unionId);
-  if (linked) return { user: linked, outcome: 'linked-user' };
+  const resolution = await findOrLink(input);
+  if (resolution.outcome !== 'signed-up') await syncProfile(input, resolution.user);
+  return resolution;
+}
+
+async function findOrLink(input: ResolveInput): Promise<Resolution> {
+  const linked = await findLinkedUser(input.db, input.authenticatorName, input.identity.profile.unionId);
+  if (linked) {
+    await refreshLink(input, linked);
+    return { user: linked, outcome: 'linked-user' };
+  }
   // A first sign-in writes; two of the same person at once take turns, and the second finds the first's link.
-  const key = `auth-dingtalk:identity:${sha256(`${input.authenticatorName}\n${input.profile.unionId}`)}`;
+  const key = `auth-dingtalk:identity:${sha256(`${input.authenticatorName}\n${input.identity.profile.unionId}`)}`;
   return input.lock.runExclusive(key, () => resolveUnlinked(input), LOCK_TTL_MS);
 }
 
-async function resolveUnlinked({ db, authenticatorName, profile, autoSignup }: ResolveInput): Promise<Resolution> {
+async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
+  const { db, authenticatorName, identity, policy } = input;
+  const { profile } = identity;
   const linked = await findLinkedUser(db, authenticatorName, profile.unionId);
   if (linked) return { user: linked, outcome: 'linked-user' };
 
-  if (!profile.mobile) {
-    // Without the phone permission DingTalk leaves `mobile` out; matching and sign-up both need it.
+  if (!profile.mobile && !policy.signupWithoutPhone) {
+    // Without the phone permission DingTalk leaves `mobile` out; the admin has not accepted phone-less accounts.
     throw new SignInError('MOBILE_PERMISSION_MISSING', { status: 403, detail: 'Contact.User.mobile' });
   }
 
-  const candidates = await db.getRepository('users').find({ filter: { phone: { $in: phoneForms(profile) } } });
-  if (candidates.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
-  if (candidates.length === 1) {
-    const user = candidates[0];
+  for (const rule of policy.matchBy) {
+    const user = rule === 'phone' ? await findByPhone(db, profile) : await findByEmail(db, profile);
+    if (!user) continue;
     return raceSafe(db, authenticatorName, profile.unionId, async () => {
       await db.sequelize.transaction(async (transaction) => {
         await assertNotLinkedElsewhere(db, authenticatorName, user.get('id') as number, transaction);
-        await link(db, authenticatorName, user.get('id') as number, profile, transaction);
+        await link(db, authenticatorName, user.get('id') as number, identity, transaction);
       });
-      return { user, outcome: 'matched-phone' };
+      return { user, outcome: rule === 'phone' ? 'matched-phone' : 'matched-email' };
     });
   }
 
-  if (!autoSignup) throw new SignInError('USER_NOT_FOUND', { status: 401 });
+  if (!policy.autoSignup) throw new SignInError('USER_NOT_FOUND', { status: 401 });
 
   return raceSafe(db, authenticatorName, profile.unionId, async () => {
     const user = await db.sequelize.transaction(async (transaction) => {
-      const values: Record<string, unknown> = { nickname: profile.nick || profile.mobile, phone: profile.mobile };
-      // users.email is unique and DingTalk does not verify it: a taken address is left out, not fought over.
-      if (profile.email && !(await db.getRepository('users').findOne({ filter: { email: profile.email }, transaction }))) {
-        values.email = profile.email;
+      const values: Record<string, unknown> = { nickname: profile.nick || profile.mobile || '' };
+      // users.phone and users.email are unique, and DingTalk does not verify email: a value another user holds is
+      // left out, not fought over.
+      for (const [field, value] of [
+        ['phone', profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined],
+        ['email', profile.email],
+      ] as const) {
+        if (value && !(await db.getRepository('users').findOne({ filter: { [field]: value }, transaction }))) {
+          values[field] = value;
+        }
       }
       const created = await db.getRepository('users').create({ values, transaction });
-      await link(db, authenticatorName, created.get('id') as number, profile, transaction);
+      await link(db, authenticatorName, created.get('id') as number, identity, transaction);
       return created;
     });
     return { user, outcome: 'signed-up' };
   });
+}
+
+/** Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads. */
+async function findByPhone(db: Database, profile: DingTalkProfile): Promise<Model | undefined> {
+  if (!profile.mobile) return undefined;
+  const phone = { mobile: profile.mobile, stateCode: profile.stateCode };
+  const candidates = await db.getRepository('users').find({ filter: { phone: { $includes: lastDigits(phone) } } });
+  const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone));
+  if (matches.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
+  return matches[0];
+}
+
+/** Exactly one user with this email, ignoring case. Only when the admin chose it: DingTalk does not verify email. */
+async function findByEmail(db: Database, profile: DingTalkProfile): Promise<Model | undefined> {
+  const email = profile.email?.trim().toLowerCase();
+  if (!email) return undefined;
+  const candidates = await db.getRepository('users').find({ filter: { email: { $includes: email.split('@')[0] } } });
+  const matches = candidates.filter((user: Model) => String(user.get('email') ?? '').trim().toLowerCase() === email);
+  if (matches.length > 1) throw new SignInError('EMAIL_AMBIGUOUS', { status: 409 });
+  return matches[0];
 }
 
 /**
@@ -84,17 +145,14 @@ async function raceSafe(
   try {
     return await write();
   } catch (error) {
-    if (error instanceof SignInError) throw error;
-    if (isUniqueViolation(error)) {
-      const winner = await findLinkedUser(db, authenticatorName, unionId);
-      if (winner) return { user: winner, outcome: 'linked-user' };
-      throw new SignInError('ACCOUNT_CONFLICT', { status: 409, cause: error });
-    }
-    throw error;
+    if (error instanceof SignInError || !isUniqueViolation(error)) throw error;
+    const winner = await findLinkedUser(db, authenticatorName, unionId);
+    if (winner) return { user: winner, outcome: 'linked-user' };
+    throw new SignInError('ACCOUNT_CONFLICT', { status: 409, cause: error });
   }
 }
 
-async function findLinkedUser(db: Database, authenticatorName: string, unionId: string): Promise<Model | null> {
+export async function findLinkedUser(db: Database, authenticatorName: string, unionId: string): Promise<Model | null> {
   const linkRecord = await db
     .getRepository('usersAuthenticators')
     .findOne({ filter: { authenticator: authenticatorName, uuid: unionId } });
@@ -102,12 +160,12 @@ async function findLinkedUser(db: Database, authenticatorName: string, unionId: 
   return db.getRepository('users').findOne({ filterByTk: linkRecord.get('userId') as number });
 }
 
-/** A user already linked to another DingTalk identity of this authenticator is not taken over by a phone match. */
+/** A user already linked to another DingTalk identity of this authenticator is not taken over by a match. */
 async function assertNotLinkedElsewhere(
   db: Database,
   authenticatorName: string,
   userId: number,
-  transaction: Transaction,
+  transaction?: Transaction,
 ): Promise<void> {
   const existing = await db
     .getRepository('usersAuthenticators')
@@ -115,35 +173,94 @@ async function assertNotLinkedElsewhere(
   if (existing) throw new SignInError('ACCOUNT_CONFLICT', { status: 409 });
 }
 
-async function link(
+function linkValues(identity: DingTalkIdentity) {
+  const { profile } = identity;
+  return {
+    nickname: profile.nick ?? '',
+    avatar: profile.avatarUrl ?? '',
+    meta: {
+      unionId: profile.unionId,
+      openId: profile.openId ?? null,
+      corpId: identity.corpId ?? null,
+      userid: identity.userid ?? null,
+      nick: profile.nick ?? null,
+    },
+  };
+}
+
+export async function link(
   db: Database,
   authenticatorName: string,
   userId: number,
-  profile: DingTalkProfile,
-  transaction: Transaction,
+  identity: DingTalkIdentity,
+  transaction?: Transaction,
 ): Promise<void> {
   await db.getRepository('usersAuthenticators').create({
-    values: {
-      authenticator: authenticatorName,
-      userId,
-      uuid: profile.unionId,
-      nickname: profile.nick ?? '',
-      avatar: profile.avatarUrl ?? '',
-      meta: { unionId: profile.unionId, openId: profile.openId ?? null, nick: profile.nick ?? null },
-    },
+    values: { authenticator: authenticatorName, userId, uuid: identity.profile.unionId, ...linkValues(identity) },
     transaction,
   });
 }
 
+/** Keeps the link's nickname, openId, corpId and userid current; the key (unionId) never changes. */
+async function refreshLink({ db, authenticatorName, identity }: ResolveInput, user: Model): Promise<void> {
+  const values = linkValues(identity);
+  const previous = (await db
+    .getRepository('usersAuthenticators')
+    .findOne({ filter: { authenticator: authenticatorName, uuid: identity.profile.unionId } })) as Model | null;
+  const oldMeta = (previous?.get('meta') ?? {}) as Record<string, unknown>;
+  // Keep what this sign-in did not learn (the browser flow knows no userid, the in-app flow no openId).
+  const meta = Object.fromEntries(
+    Object.entries(values.meta).map(([key, value]) => [key, value ?? oldMeta[key] ?? null]),
+  );
+  if (previous && JSON.stringify(meta) === JSON.stringify(oldMeta) && previous.get('nickname') === values.nickname) return;
+  await db.getRepository('usersAuthenticators').update({
+    filter: { authenticator: authenticatorName, uuid: identity.profile.unionId, userId: user.get('id') as number },
+    values: { nickname: values.nickname, meta },
+  });
+}
+
+/** How a new user's phone is stored: the bare number in China (as NocoBase users usually have it), else +cc. */
+export function storedPhone(mobile: string, stateCode?: string): string {
+  const international = internationalOf({ mobile, stateCode });
+  return international.startsWith('+86') ? international.slice(3) : international;
+}
+
 /**
- * The stored forms a DingTalk number may have in NocoBase for this issue's exact-match rule: the bare number
- * and `+<country code><number>`.
+ * Profile fields the admin keeps in step with DingTalk (`fill` when empty, `overwrite` always) for an existing
+ * user. A value another user holds (email, phone are unique) is skipped and logged: it never fails the sign-in.
  */
-export function phoneForms(profile: Pick<DingTalkProfile, 'mobile' | 'stateCode'>): string[] {
-  const mobile = profile.mobile?.trim();
-  if (!mobile) return [];
-  const forms = new Set([mobile]);
-  const country = profile.stateCode?.replace(/\D/g, '');
-  if (country) forms.add(`+${country}${mobile}`);
-  return [...forms];
+async function syncProfile({ db, identity, policy, log, authenticatorName }: ResolveInput, user: Model): Promise<void> {
+  const { profile } = identity;
+  const fromDingTalk: Record<ProfileField, string | undefined> = {
+    nickname: profile.nick || undefined,
+    email: profile.email || undefined,
+    phone: profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined,
+  };
+  for (const field of Object.keys(fromDingTalk) as ProfileField[]) {
+    const mode = policy.profileSync[field];
+    const value = fromDingTalk[field];
+    if (mode === 'signup' || !value) continue;
+    const current = (user.get(field) as string | null) ?? '';
+    if (mode === 'fill' && current) continue;
+    const same =
+      field === 'phone' && profile.mobile
+        ? samePhone(current, { mobile: profile.mobile, stateCode: profile.stateCode })
+        : current === value;
+    if (same) continue;
+    const userId = user.get('id') as number;
+    if (field !== 'nickname') {
+      const holder = await db.getRepository('users').findOne({ filter: { [field]: value, id: { $ne: userId } } });
+      if (holder) {
+        log?.warn?.('dingtalk: profile field not synced', { authenticator: authenticatorName, userId, field, reason: 'taken' });
+        continue;
+      }
+    }
+    try {
+      await db.getRepository('users').update({ filterByTk: userId, values: { [field]: value } });
+      user.set(field, value);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      log?.warn?.('dingtalk: profile field not synced', { authenticator: authenticatorName, userId, field, reason: 'taken' });
+    }
+  }
 }
