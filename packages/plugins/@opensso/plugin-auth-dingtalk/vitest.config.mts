@@ -25,7 +25,7 @@ export default defineConfig({
       DB_DIALECT: 'sqlite',
       DB_STORAGE: ':memory:',
       DB_LOGGING: 'off',
-      LOGGER_SILENT: 'true',
+      LOGGER_SILENT: process.env.TEST_LOGS ? 'false' : 'true',
       APP_KEY: 'test-app-key-not-secret',
     },
   },

@@ -31,7 +31,10 @@ export const ACTIONS = {
   listMyLinks: 'listMyLinks',
   /** Signed-in users. POST, body `{ authenticator }`: removes the current user's link. */
   unlinkMe: 'unlinkMe',
-  /** Admins (snippet `pm.auth.dingtalk`). GET `?authenticator&page&pageSize` → `{ rows, count }` of links with their user. */
+  /**
+   * Admins (snippet `pm.auth.dingtalk`). GET `?authenticator&page&pageSize` → NocoBase's list shape: `data` the
+   * links with their user, `meta` `{ count, page, pageSize, totalPage }`.
+   */
   listLinks: 'listLinks',
   /** Admins. POST, body `{ authenticator, userId }`: removes that user's link. */
   removeLink: 'removeLink',

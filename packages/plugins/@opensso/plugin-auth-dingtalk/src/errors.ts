@@ -35,6 +35,8 @@ export const ERROR_MESSAGES = {
   ALREADY_LINKED: 'Your account is already linked to a DingTalk account. Unlink it first.',
   UNLINK_WOULD_LOCK_OUT: 'This account has no password: unlinking DingTalk would leave no way to sign in. Set a password first.',
   NOT_LINKED: 'Your account is not linked to this DingTalk sign-in.',
+  SIGN_IN_REQUIRED: 'Please sign in first.',
+  FORBIDDEN: 'You are not allowed to manage DingTalk links.',
   TRY_AGAIN: 'Too many sign-ins are being processed at once. Please try again in a moment.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
 } as const;

@@ -1,6 +1,7 @@
 import type { Context, Next } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
-import { ACTIONS, AUTH_TYPE } from '../constants';
+import { ACTIONS, AUTH_TYPE, RESOURCE } from '../constants';
+import { assertSnippet, currentUserId } from './current-user';
 import { configuredOrigin, callbackUrl } from './public-url';
 import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
@@ -33,7 +34,6 @@ function action(step: string, handler: Handler) {
 }
 
 const values = (ctx: Context) => (ctx.action.params.values ?? {}) as Record<string, unknown>;
-const currentUserId = (ctx: Context) => (ctx.state.currentUser as Model).get('id') as number;
 
 /** The `dingtalk` authenticators, enabled or not, by name. */
 async function dingtalkAuthenticators(db: Database): Promise<Map<string, Model>> {
@@ -102,6 +102,7 @@ export function createActions(flow: SignInFlow) {
     }),
 
     [ACTIONS.listLinks]: action('admin-links', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.listLinks}`);
       const db = ctx.db as Database;
       const name = ctx.action.params.authenticator;
       if (typeof name !== 'string' || !(await dingtalkAuthenticators(db)).has(name)) throw new SignInError('AUTHENTICATOR_INVALID');
@@ -117,6 +118,7 @@ export function createActions(flow: SignInFlow) {
         .getRepository('users')
         .find({ filter: { id: { $in: rows.map((row: Model) => row.get('userId')) } }, fields: ['id', 'nickname', 'username', 'email', 'phone'] });
       const byId = new Map<unknown, Model>(users.map((user: Model) => [user.get('id'), user]));
+      // `{ rows, count, … }` is what NocoBase's data wrapping turns into `data` + `meta`, as for its own lists.
       return {
         rows: rows.map((row: Model) => ({
           userId: row.get('userId'),
@@ -129,10 +131,12 @@ export function createActions(flow: SignInFlow) {
         count,
         page,
         pageSize,
+        totalPage: Math.ceil(count / pageSize),
       };
     }),
 
     [ACTIONS.removeLink]: action('admin-unlink', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.removeLink}`);
       const db = ctx.db as Database;
       const { authenticator, userId } = values(ctx);
       if (typeof authenticator !== 'string' || !(await dingtalkAuthenticators(db)).has(authenticator)) {

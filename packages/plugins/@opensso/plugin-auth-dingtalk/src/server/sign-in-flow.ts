@@ -14,6 +14,7 @@
 import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
+import { currentUserId } from './current-user';
 import { AppTokenCache } from './app-token';
 import { callbackQuery } from './callback-redaction';
 import { isBusy, isUniqueViolation } from './db-errors';
@@ -226,8 +227,7 @@ export class SignInFlow {
   async completeLink(ctx: Context, authenticatorName: unknown): Promise<{ authenticator: string; nickname: string }> {
     if (typeof authenticatorName !== 'string' || !authenticatorName) throw new SignInError('TICKET_INVALID', { status: 401 });
     const found = await this.consumeTicket(ctx, this.linkTickets, COOKIES.linkTicket, authenticatorName);
-    const currentUserId = (ctx.state.currentUser as Model | undefined)?.get('id');
-    if (currentUserId === undefined || currentUserId !== found.userId) throw new SignInError('LINK_USER_MISMATCH', { status: 403 });
+    if (currentUserId(ctx) !== found.userId) throw new SignInError('LINK_USER_MISMATCH', { status: 403 });
     const db = ctx.db as Database;
     const { unionId } = found.identity.profile;
     const holder = await findLinkedUser(db, authenticatorName, unionId);

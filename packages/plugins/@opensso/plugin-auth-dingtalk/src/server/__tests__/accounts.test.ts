@@ -1,0 +1,310 @@
+/**
+ * Who a DingTalk sign-in becomes: matching rules in the admin's order, phone formats, phone-less accounts,
+ * profile sync, and self-service linking (checklist A9).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  APP_URL,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  Harness,
+  approveAtDingTalk,
+  countUsers,
+  createAuthenticator,
+  followCallback,
+  signInWithDingTalk,
+  startHarness,
+} from './harness';
+
+let h: Harness;
+let seq = 0;
+const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+
+function person(overrides: Record<string, string> = {}) {
+  seq += 1;
+  return {
+    nick: `账号${seq}`,
+    mobile: `1340000${String(1000 + seq)}`,
+    stateCode: '86',
+    email: `acct${seq}@example.com`,
+    unionId: `acct-union-${seq}`,
+    openId: `acct-open-${seq}`,
+    ...overrides,
+  };
+}
+
+async function authenticator(name: string, options: Record<string, unknown>) {
+  await createAuthenticator(h.app, { name, options: { ...credentials, ...options } });
+  return name;
+}
+
+const users = () => h.app.db.getRepository('users');
+const links = () => h.app.db.getRepository('usersAuthenticators');
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+beforeEach(() => {
+  h.emulator.reset();
+});
+
+describe('matching an unlinked identity', () => {
+  it.each(['13400009991', '+86 134 0000 9991', '+8613400009991', '86-13400009991'])(
+    'links the one user whose phone is stored as %s',
+    async (stored) => {
+      const name = await authenticator(`match-phone-${++seq}`, { autoSignup: true });
+      const local = await users().create({ values: { nickname: 'Local', phone: stored } });
+      const { signIn } = await signInWithDingTalk(h, person({ mobile: '13400009991' }), { authenticator: name });
+      expect(signIn!.body.data.user.id).toBe(local.get('id'));
+      await users().destroy({ filterByTk: local.get('id') });
+    },
+  );
+
+  it('does not match by email unless the admin chose it, then links exactly one user', async () => {
+    const byPhone = await authenticator('match-default', { autoSignup: false });
+    await users().create({ values: { nickname: 'Mail', email: 'mail.match@example.com' } });
+    const refused = await signInWithDingTalk(h, person({ email: 'Mail.Match@example.com' }), { authenticator: byPhone });
+    expect(refused.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+
+    const byEmail = await authenticator('match-email', { matchBy: ['phone', 'email'] });
+    const local = await users().findOne({ filter: { email: 'mail.match@example.com' } });
+    const matched = await signInWithDingTalk(h, person({ email: 'Mail.Match@example.com' }), { authenticator: byEmail });
+    expect(matched.signIn!.body.data.user.id).toBe(local.get('id'));
+  });
+
+  it('tries the rules in order: email before phone when the admin says so', async () => {
+    const name = await authenticator('match-order', { matchBy: ['email', 'phone'] });
+    const identity = person();
+    const phoneHolder = await users().create({ values: { nickname: 'Phone', phone: identity.mobile } });
+    const emailHolder = await users().create({ values: { nickname: 'Email', email: identity.email } });
+    const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
+    expect(signIn!.body.data.user.id).toBe(emailHolder.get('id'));
+    expect(signIn!.body.data.user.id).not.toBe(phoneHolder.get('id'));
+  });
+
+  it('refuses when an email matches two users', async () => {
+    const name = await authenticator('match-email-twice', { matchBy: ['email'], autoSignup: true });
+    await users().create({ values: { nickname: 'A', email: 'twice@example.com' } });
+    await users().create({ values: { nickname: 'B', email: 'TWICE@example.com' } });
+    const before = await countUsers(h.app);
+    const { landing } = await signInWithDingTalk(h, person({ email: 'twice@example.com' }), { authenticator: name });
+    expect(landing.searchParams.get('dingtalk_error')).toBe('EMAIL_AMBIGUOUS');
+    expect(await countUsers(h.app)).toBe(before);
+  });
+
+  it('with no matching rule, a person with a local twin signs up as a new user (phone left out) or is refused', async () => {
+    const open = await authenticator('match-none', { matchBy: [], autoSignup: true });
+    const identity = person();
+    const twin = await users().create({ values: { nickname: 'Twin', phone: identity.mobile } });
+    const { signIn } = await signInWithDingTalk(h, identity, { authenticator: open });
+    expect(signIn!.body.data.user.id).not.toBe(twin.get('id'));
+    expect(signIn!.body.data.user.phone ?? null).toBeNull();
+    const closed = await authenticator('match-none-closed', { matchBy: [] });
+    const refused = await signInWithDingTalk(h, person({ mobile: identity.mobile }), { authenticator: closed });
+    expect(refused.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe('users without a phone number', () => {
+  it('are refused by default, naming the permission', async () => {
+    const name = await authenticator('nophone-default', { autoSignup: true });
+    h.emulator.setFault({ mode: 'no-mobile' });
+    const { landing } = await signInWithDingTalk(h, person(), { authenticator: name });
+    expect(landing.searchParams.get('dingtalk_error')).toBe('MOBILE_PERMISSION_MISSING');
+  });
+
+  it('sign up by unionId alone when the admin allows it, and are the same user next time', async () => {
+    const name = await authenticator('nophone-allowed', { autoSignup: true, signupWithoutPhone: true });
+    h.emulator.setFault({ mode: 'no-mobile' });
+    const identity = person();
+    const first = await signInWithDingTalk(h, identity, { authenticator: name });
+    expect(first.signIn!.status).toBe(200);
+    expect(first.signIn!.body.data.user.phone ?? null).toBeNull();
+    const second = await signInWithDingTalk(h, identity, { authenticator: name });
+    expect(second.signIn!.body.data.user.id).toBe(first.signIn!.body.data.user.id);
+  });
+});
+
+describe('profile sync', () => {
+  it('by default sets nickname, email and phone at sign-up only', async () => {
+    const name = await authenticator('sync-default', { autoSignup: true });
+    const identity = person();
+    const first = await signInWithDingTalk(h, identity, { authenticator: name });
+    await signInWithDingTalk(h, { ...identity, nick: 'Changed', email: 'changed@example.com' }, { authenticator: name });
+    const user = await users().findOne({ filterByTk: first.signIn!.body.data.user.id });
+    expect(user.get('nickname')).toBe(identity.nick);
+    expect(user.get('email')).toBe(identity.email);
+  });
+
+  it('"fill" fills empty fields, "overwrite" replaces them, and a taken email is skipped without failing', async () => {
+    const name = await authenticator('sync-modes', {
+      autoSignup: true,
+      profileSync: { nickname: 'overwrite', email: 'fill', phone: 'overwrite' },
+    });
+    const identity = person();
+    const local = await users().create({ values: { nickname: 'Old', phone: `+86 ${identity.mobile}` } });
+    await users().create({ values: { nickname: 'Holder', email: 'held@example.com' } });
+    const held = await signInWithDingTalk(h, { ...identity, email: 'held@example.com' }, { authenticator: name });
+    expect(held.signIn!.status).toBe(200);
+    let user = await users().findOne({ filterByTk: local.get('id') });
+    expect(user.get('nickname')).toBe(identity.nick);
+    expect(user.get('email') ?? null).toBeNull();
+    // The same number in another format is not rewritten.
+    expect(user.get('phone')).toBe(`+86 ${identity.mobile}`);
+    await signInWithDingTalk(h, identity, { authenticator: name });
+    user = await users().findOne({ filterByTk: local.get('id') });
+    expect(user.get('email')).toBe(identity.email);
+    await signInWithDingTalk(h, { ...identity, email: 'newer@example.com', mobile: '13999990000' }, { authenticator: name });
+    user = await users().findOne({ filterByTk: local.get('id') });
+    expect(user.get('email')).toBe(identity.email);
+    expect(user.get('phone')).toBe('13999990000');
+  });
+});
+
+describe('the link record', () => {
+  it('keeps unionId as the key and openId, nickname in the meta; a new openId updates it, not the key', async () => {
+    const name = await authenticator('link-meta', { autoSignup: true });
+    const identity = person();
+    await signInWithDingTalk(h, identity, { authenticator: name });
+    await signInWithDingTalk(h, { ...identity, openId: 'rotated-open', nick: 'Renamed' }, { authenticator: name });
+    const rows = await links().find({ filter: { authenticator: name } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].get('uuid')).toBe(identity.unionId);
+    expect(rows[0].get('nickname')).toBe('Renamed');
+    expect(rows[0].get('meta')).toMatchObject({ unionId: identity.unionId, openId: 'rotated-open' });
+  });
+});
+
+describe('self-service linking (checklist A9)', () => {
+  async function signedIn(values: Record<string, unknown> = {}) {
+    const user = await users().create({ values: { nickname: `Linker${++seq}`, password: 'secret-pass-1', ...values } });
+    const agent = await h.app.agent().login(user);
+    return { user, agent };
+  }
+
+  async function linkRoundTrip(agent: ReturnType<Harness['app']['agent']>, name: string, identity: Record<string, string>) {
+    const start = await agent.post('/api/dingtalk:getLinkUrl').set('X-Authenticator', name).send({ redirect: '/admin/profile' });
+    expect(start.status).toBe(200);
+    const callback = await approveAtDingTalk(h.emulator, start.body.data.url, identity);
+    const landed = await followCallback(agent, callback);
+    return { start, landing: new URL(landed.headers.location, APP_URL) };
+  }
+
+  it('A9 links DingTalk to the signed-in user who started it, and that person then signs in with DingTalk', async () => {
+    const name = await authenticator('link-self', {});
+    const { user, agent } = await signedIn();
+    const identity = person();
+    const { landing } = await linkRoundTrip(agent, name, identity);
+    expect(landing.pathname).toBe('/admin/profile');
+    expect(landing.searchParams.get('dingtalk_link')).toBe(name);
+    const done = await agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect(done.status).toBe(200);
+    expect(done.body.data.nickname).toBe(identity.nick);
+    const mine = await agent.get('/api/dingtalk:listMyLinks');
+    expect(mine.body.data.map((l: { authenticator: string }) => l.authenticator)).toEqual([name]);
+    const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
+    expect(signIn!.body.data.user.id).toBe(user.get('id'));
+  });
+
+  it('A9 starting a link needs a signed-in user', async () => {
+    const name = await authenticator('link-anon', {});
+    const res = await h.app.agent().post('/api/dingtalk:getLinkUrl').set('X-Authenticator', name).send({ redirect: '/admin' });
+    expect(res.status).toBe(401);
+  });
+
+  it('A9 the link is refused to another signed-in user than the one who started it', async () => {
+    const name = await authenticator('link-mismatch', {});
+    const { agent } = await signedIn();
+    await linkRoundTrip(agent, name, person());
+    // The browser now belongs to someone else (another sign-in in the same browser).
+    const other = await users().create({ values: { nickname: 'Other', password: 'secret-pass-2' } });
+    const switched = await agent.login(other);
+    const res = await switched.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect(res.status).toBe(403);
+    expect(res.body.errors[0].code).toBe('LINK_USER_MISMATCH');
+    expect(await links().count({ filter: { authenticator: name } })).toBe(0);
+  });
+
+  it('A9 the link ticket only works in the browser that started linking', async () => {
+    const name = await authenticator('link-browser', {});
+    const { user, agent } = await signedIn();
+    await linkRoundTrip(agent, name, person());
+    const elsewhere = await h.app.agent().login(user);
+    const res = await elsewhere.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect(res.body.errors[0].code).toBe('TICKET_INVALID');
+  });
+
+  it('refuses a DingTalk account already linked to someone else, and a second link of the same user', async () => {
+    const name = await authenticator('link-taken', { autoSignup: true });
+    const identity = person();
+    await signInWithDingTalk(h, identity, { authenticator: name });
+    const { agent } = await signedIn();
+    await linkRoundTrip(agent, name, identity);
+    const taken = await agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect(taken.body.errors[0].code).toBe('IDENTITY_LINKED_ELSEWHERE');
+
+    await linkRoundTrip(agent, name, person());
+    expect((await agent.post('/api/dingtalk:completeLink').send({ authenticator: name })).status).toBe(200);
+    await linkRoundTrip(agent, name, person());
+    const again = await agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect(again.body.errors[0].code).toBe('ALREADY_LINKED');
+  });
+
+  it('a failed linking goes back to the page it started from with the error', async () => {
+    const name = await authenticator('link-cancel', {});
+    const { agent } = await signedIn();
+    const start = await agent.post('/api/dingtalk:getLinkUrl').set('X-Authenticator', name).send({ redirect: '/admin/x?tab=1' });
+    const state = new URL(start.body.data.url).searchParams.get('state');
+    const res = await agent.get(`/api/dingtalk:redirect?error=access_denied&state=${state}`);
+    const landing = new URL(res.headers.location, APP_URL);
+    expect(landing.pathname).toBe('/admin/x');
+    expect(landing.searchParams.get('tab')).toBe('1');
+    expect(landing.searchParams.get('dingtalk_error')).toBe('CANCELLED');
+  });
+
+  it('unlinking: refused when it would leave no way to sign in, done otherwise', async () => {
+    const name = await authenticator('unlink', { autoSignup: true });
+    const identity = person();
+    const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
+    const dingtalkOnly = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    const refused = await dingtalkOnly.post('/api/dingtalk:unlinkMe').send({ authenticator: name });
+    expect(refused.body.errors[0].code).toBe('UNLINK_WOULD_LOCK_OUT');
+
+    const { agent } = await signedIn();
+    await linkRoundTrip(agent, name, person());
+    await agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
+    expect((await agent.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).status).toBe(200);
+    expect((await agent.get('/api/dingtalk:listMyLinks')).body.data).toEqual([]);
+    expect((await agent.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).body.errors[0].code).toBe('NOT_LINKED');
+  });
+
+  it('admins list links with their users and remove one; members cannot', async () => {
+    const name = await authenticator('admin-links', { autoSignup: true });
+    const identity = person();
+    const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
+    const admin = await h.app.agent().login(await users().findOne({ filter: { email: 'admin@nocobase.com' } }), 'root');
+    const list = await admin.get(`/api/dingtalk:listLinks?authenticator=${name}`);
+    expect(list.status).toBe(200);
+    expect(list.body.meta.count).toBe(1);
+    expect(list.body.data[0]).toMatchObject({ uuid: identity.unionId, user: { id: signIn!.body.data.user.id } });
+
+    // NocoBase's "admin" role holds `pm.*`, hence the `pm.auth.dingtalk` snippet; a member does not.
+    const adminUser = await users().create({ values: { nickname: 'Admin', roles: ['admin'] } });
+    const asAdmin = await h.app.agent().login(adminUser, 'admin');
+    expect((await asAdmin.get(`/api/dingtalk:listLinks?authenticator=${name}`)).status).toBe(200);
+    const member = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    const forbidden = await member.get(`/api/dingtalk:listLinks?authenticator=${name}`);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.errors[0].code).toBe('FORBIDDEN');
+    expect((await member.post('/api/dingtalk:removeLink').send({ authenticator: name, userId: 1 })).status).toBe(403);
+
+    const removed = await admin.post('/api/dingtalk:removeLink').send({ authenticator: name, userId: signIn!.body.data.user.id });
+    expect(removed.status).toBe(200);
+    expect(await links().count({ filter: { authenticator: name } })).toBe(0);
+  });
+});
