@@ -41,6 +41,26 @@ const OptionsSchema = z.object({
 
 export type DingTalkOptions = z.infer<typeof OptionsSchema>;
 
+/**
+ * What an admin may save: the same fields, strictly typed (no silent fallback), credentials optional so a
+ * disabled authenticator can be saved half-configured. Returns the path of the first wrong field, if any.
+ */
+const SavedOptionsSchema = z.object({
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  autoSignup: z.boolean().optional(),
+  matchBy: z.array(z.enum(MATCH_RULES)).optional(),
+  signupWithoutPhone: z.boolean().optional(),
+  allowedCorpIds: z.array(z.string()).optional(),
+  verifyMembership: z.boolean().optional(),
+  profileSync: z.object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, z.enum(SYNC_MODES).optional()]))).partial().optional(),
+});
+
+export function invalidOptionField(raw: unknown): string | undefined {
+  const parsed = SavedOptionsSchema.safeParse(raw ?? {});
+  return parsed.success ? undefined : parsed.error.issues[0]?.path.join('.') || 'options';
+}
+
 export function readOptions(raw: unknown): DingTalkOptions {
   const parsed = OptionsSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new SignInError('CONFIG_INVALID', { status: 400, cause: parsed.error });

@@ -1,3 +1,4 @@
+import type { Model } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
@@ -5,8 +6,10 @@ import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
-import { getPublicOptions } from './options';
+import { getPublicOptions, invalidOptionField } from './options';
 import { SignInFlow } from './sign-in-flow';
+
+type Translate = (key: string, values: Record<string, unknown>) => string;
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
@@ -18,6 +21,15 @@ export class PluginAuthDingTalkServer extends Plugin {
     });
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
+    // A wrong setting is refused when it is saved, with the field named, rather than failing sign-ins later.
+    this.app.db.on('authenticators.beforeSave', async (model: Model, options: { context?: { t?: Translate } }) => {
+      if (model.get('authType') !== AUTH_TYPE) return;
+      const field = invalidOptionField(model.get('options'));
+      if (!field) return;
+      // In the language of the admin's request when there is one.
+      const t: Translate = options?.context?.t ?? ((key, values) => String(this.app.i18n.t(key, values)));
+      throw Object.assign(new Error(t('Invalid DingTalk setting: {{field}}', { ns: NAMESPACE, field })), { status: 400 });
+    });
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(
       RESOURCE,

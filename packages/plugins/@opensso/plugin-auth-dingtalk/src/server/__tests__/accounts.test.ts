@@ -308,3 +308,23 @@ describe('self-service linking (checklist A9)', () => {
     expect(await links().count({ filter: { authenticator: name } })).toBe(0);
   });
 });
+
+describe('saving settings', () => {
+  it('refuses a wrong DingTalk setting with the field named, and accepts a good one', async () => {
+    const admin = await h.app.agent().login(await users().findOne({ filter: { email: 'admin@nocobase.com' } }), 'root');
+    const bad = await admin.post('/api/authenticators:create').send({
+      name: 'bad-settings',
+      authType: 'dingtalk',
+      options: { ...credentials, matchBy: ['phone', 'username'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('Invalid DingTalk setting: matchBy.1');
+    expect(await h.app.db.getRepository('authenticators').count({ filter: { name: 'bad-settings' } })).toBe(0);
+    const good = await admin.post('/api/authenticators:create').send({
+      name: 'good-settings',
+      authType: 'dingtalk',
+      options: { ...credentials, matchBy: ['email'], profileSync: { email: 'fill' }, allowedCorpIds: ['dingcorp'] },
+    });
+    expect(good.status).toBe(200);
+  });
+});
