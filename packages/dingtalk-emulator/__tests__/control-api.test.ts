@@ -50,7 +50,7 @@ describe('control API', () => {
 
   it('GET /__emulator/identities lists the loaded identities', async () => {
     const list = (await (await control('/identities')).json()) as Array<{ id: string }>;
-    expect(list.map((identity) => identity.id)).toEqual(['zhangsan', 'lisi', 'alice', 'wangwu']);
+    expect(list.map((identity) => identity.id)).toEqual(['zhangsan', 'lisi', 'alice', 'wangwu', 'zhaoliu']);
   });
 
   it('PUT /__emulator/fault sets a fault, GET shows it and null clears it', async () => {

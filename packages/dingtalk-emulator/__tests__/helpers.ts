@@ -75,3 +75,41 @@ export function authorizeUrl(emu: Emulator, params: Record<string, string | unde
 }
 
 export const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+
+/** `POST /v1.0/oauth2/accessToken` with the given body (default: the default app's credentials). */
+export function appAccessToken(emu: Emulator, body: unknown = { appKey: CLIENT_ID, appSecret: CLIENT_SECRET }): Promise<Response> {
+  return fetch(`${emu.url}/v1.0/oauth2/accessToken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** `GET /gettoken?appkey&appsecret`; null leaves a parameter out. */
+export function gettoken(emu: Emulator, appkey: string | null = CLIENT_ID, appsecret: string | null = CLIENT_SECRET): Promise<Response> {
+  const query = new URLSearchParams();
+  if (appkey !== null) query.set('appkey', appkey);
+  if (appsecret !== null) query.set('appsecret', appsecret);
+  return fetch(`${emu.url}/gettoken?${query}`);
+}
+
+/** An app token for an app, through the new endpoint. */
+export async function appToken(emu: Emulator, appKey = CLIENT_ID, appSecret = CLIENT_SECRET): Promise<string> {
+  const res = await appAccessToken(emu, { appKey, appSecret });
+  const body = (await res.json()) as { accessToken: string };
+  if (!body.accessToken) throw new Error(`no app token: ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+/** `POST /topapi/...?access_token=` with a JSON body; `token` undefined leaves the query out. */
+export function topapi(emu: Emulator, path: string, body: unknown, token?: string): Promise<Response> {
+  const query = token === undefined ? '' : `?access_token=${encodeURIComponent(token)}`;
+  return fetch(`${emu.url}${path}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The old API's request ids: short lower-case strings. */
+export const OAPI_REQUEST_ID = /^[a-z0-9]{13}$/;

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultIdentities, IdentityError, parseIdentities, startEmulator } from '../src/index';
 
 describe('identities', () => {
-  it('ships four default people with distinct unionId and openId', () => {
+  it('ships five default people with distinct unionId and openId', () => {
     const list = defaultIdentities();
-    expect(list.map((identity) => identity.id)).toEqual(['zhangsan', 'lisi', 'alice', 'wangwu']);
-    expect(new Set(list.map((identity) => identity.unionId)).size).toBe(4);
-    expect(new Set(list.map((identity) => identity.openId)).size).toBe(4);
+    expect(list.map((identity) => identity.id)).toEqual(['zhangsan', 'lisi', 'alice', 'wangwu', 'zhaoliu']);
+    expect(new Set(list.map((identity) => identity.unionId)).size).toBe(5);
+    expect(new Set(list.map((identity) => identity.openId)).size).toBe(5);
     expect(list.find((identity) => identity.id === 'wangwu')?.email).toBeUndefined();
     expect(list.find((identity) => identity.id === 'alice')).toMatchObject({ stateCode: '33', mobile: '612345678' });
   });

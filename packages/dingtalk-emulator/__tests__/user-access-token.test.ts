@@ -45,7 +45,7 @@ describe('POST /v1.0/oauth2/userAccessToken', () => {
     const wang = await exchangeCode(emu, await authCode(emu, { identity: 'wangwu', scope: 'openid corpid' }));
     expect(await wang.json()).toMatchObject({ corpId: 'dingemulatorcorp' });
     const alice = await exchangeCode(emu, await authCode(emu, { identity: 'alice', scope: 'openid corpid' }));
-    expect(await alice.json()).toMatchObject({ corpId: 'dingemulatorcorp2' });
+    expect(await alice.json()).toMatchObject({ corpId: 'dingothercorp' });
   });
 
   it('reports the configured token lifetime as expireIn', async () => {
@@ -178,6 +178,7 @@ describe('POST /v1.0/oauth2/userAccessToken', () => {
     const res = await fetch(`${emu.url}/v1.0/oauth2/userAccessToken`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'InvalidAction.NotFound', requestid: expect.stringMatching(REQUEST_ID) });
-    expect((await fetch(`${emu.url}/v1.0/oauth2/accessToken`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${emu.url}/v1.0/oauth2/accessToken`)).status).toBe(404);
+    expect((await fetch(`${emu.url}/v1.0/oauth2/nothingHere`, { method: 'POST' })).status).toBe(404);
   });
 });

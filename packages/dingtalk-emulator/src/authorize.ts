@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { shortHash } from './codes';
 import { BodyError, readFields, sendHtml, sendRedirect } from './http';
-import { IdentityError, parseIdentity, type Identity } from './identities';
+import { IdentityError, memberships, membershipIn, parseIdentity, type Identity } from './identities';
 import { renderErrorPage, renderLoginPage, type AuthorizeParams } from './login-page';
-import type { Client, EmulatorState, RequestContext } from './state';
+import { orgName } from './organizations';
+import type { EmulatorState, RequestContext } from './state';
 
 export const AUTHORIZE_PATH = '/oauth2/auth';
 export const APPROVE_PATH = '/oauth2/auth/approve';
@@ -17,7 +18,7 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
-export function findClient(state: EmulatorState, clientId: string | undefined): Client | undefined {
+export function findClient(state: EmulatorState, clientId: string | undefined): EmulatorState['clients'][number] | undefined {
   if (!clientId) return undefined;
   return state.clients.find((client) => safeEqual(client.clientId, clientId));
 }
@@ -51,7 +52,8 @@ function validate(state: EmulatorState, fields: Record<string, string | undefine
   }
   const scope = fields.scope ?? '';
   if (!scope.split(/\s+/).includes('openid')) throw new AuthorizeError('scope must contain "openid".');
-  return { clientId: client.clientId, redirectUri, scope, state: fields.state, prompt: fields.prompt };
+  // `corpId` on the authorization URL pre-selects an organization (only meaningful with scope corpid).
+  return { clientId: client.clientId, redirectUri, scope, state: fields.state, prompt: fields.prompt, corpId: fields.corpId || undefined };
 }
 
 /** Appends to the redirect URI's own query instead of concatenating strings, so existing parameters survive. */
@@ -75,7 +77,7 @@ export function handleAuthorize(ctx: RequestContext): void {
   describeRequest(ctx, fields);
   try {
     const params = validate(ctx.state, fields, true);
-    sendHtml(ctx.res, 200, renderLoginPage(params, ctx.state.identities, APPROVE_PATH));
+    sendHtml(ctx.res, 200, renderLoginPage(params, ctx.state.identities, APPROVE_PATH, (corpId) => orgName(ctx.state, corpId)));
   } catch (err) {
     if (!(err instanceof AuthorizeError)) throw err;
     sendHtml(ctx.res, 400, renderErrorPage(err.message));
@@ -102,6 +104,7 @@ function customIdentity(fields: Record<string, string>): Identity {
     openId: fields.openId?.trim() || derivedId('custOpen', nick),
     avatarUrl: fields.avatarUrl?.trim() || undefined,
     corpId: fields.corpId?.trim() || undefined,
+    userid: (fields.corpId?.trim() && fields.userid?.trim()) || undefined,
   };
   const clean = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   try {
@@ -110,6 +113,32 @@ function customIdentity(fields: Record<string, string>): Identity {
     if (err instanceof IdentityError) throw new AuthorizeError(err.message);
     throw err;
   }
+}
+
+/**
+ * The organization the person signs in for. Under scope `corpid` DingTalk makes the person pick one
+ * of theirs (default here: the first); the pick must be one they belong to. Without `corpid` nobody
+ * is asked, and a `corpId` field is ignored.
+ */
+function pickOrganization(identity: Identity, scope: string[], requested: string | undefined): string | undefined {
+  if (!scope.includes('corpid')) return undefined;
+  const orgs = memberships(identity);
+  if (requested === undefined) return orgs[0]?.corpId;
+  if (!membershipIn(identity, requested)) {
+    throw new AuthorizeError(`${identity.nick} (${identity.id}) is not a member of organization "${requested}".`);
+  }
+  return requested;
+}
+
+/**
+ * A typed identity that belongs to an organization joins that organization's directory, so the
+ * topapi endpoints can find it as they would find anyone who signed in (cleared by reset). One whose
+ * unionId is already a configured person's does not replace that person.
+ */
+function rememberCustom(state: EmulatorState, identity: Identity): void {
+  if (memberships(identity).length === 0) return;
+  if (state.identities.some((known) => known.unionId === identity.unionId)) return;
+  state.customIdentities.set(identity.unionId, identity);
 }
 
 /**
@@ -141,9 +170,13 @@ export async function handleApprove(ctx: RequestContext): Promise<void> {
       identity = found;
     } else {
       identity = customIdentity(fields);
+      rememberCustom(ctx.state, identity);
     }
-    const code = ctx.state.codes.issue({ identity, clientId: params.clientId, scope: params.scope.split(/\s+/) });
+    const scope = params.scope.split(/\s+/);
+    const corpId = pickOrganization(identity, scope, fields.corpId || undefined);
+    const code = ctx.state.codes.issue({ identity, clientId: params.clientId, scope, corpId });
     ctx.entry.identity = identity.id;
+    ctx.entry.corpId = corpId;
     ctx.entry.codeHash = shortHash(code);
     sendRedirect(ctx.res, redirectWith(params, { authCode: code }));
   } catch (err) {

@@ -6,6 +6,8 @@ export interface Grant {
   identity: Identity;
   clientId: string;
   scope: string[];
+  /** The organization picked on the login page (scope `corpid`); undefined for a personal account. */
+  corpId?: string;
 }
 
 export interface IssuedTokens {
@@ -121,5 +123,78 @@ export class TokenStore {
   clear(): void {
     this.access.clear();
     this.refresh.clear();
+  }
+}
+
+export interface AppToken {
+  accessToken: string;
+  expireIn: number;
+}
+
+/**
+ * App (enterprise internal app) access tokens, dingtalk-api.md §2.1: one per app, shared by the new
+ * and the legacy endpoint. Asking again inside the lifetime returns the same token and renews it
+ * ("有效期内重复获取返回相同结果，并自动续期").
+ */
+export class AppTokenStore {
+  private readonly byToken = new ExpiringMap<string>();
+  private readonly byClient = new Map<string, string>();
+
+  constructor(private readonly ttlSeconds: number) {}
+
+  issue(clientId: string): AppToken {
+    const current = this.byClient.get(clientId);
+    const accessToken = current && this.byToken.get(current) === clientId ? current : secret();
+    this.byToken.set(accessToken, clientId, this.ttlSeconds * 1000);
+    this.byClient.set(clientId, accessToken);
+    return { accessToken, expireIn: Math.ceil(this.ttlSeconds) };
+  }
+
+  /** The client id the token was issued to, while it is valid. */
+  lookup(accessToken: string): string | undefined {
+    return this.byToken.get(accessToken);
+  }
+
+  clear(): void {
+    this.byToken.clear();
+    this.byClient.clear();
+  }
+}
+
+/** What an in-client (免登) code stands for: a person in one organization, optionally for one app. */
+export interface InClientGrant {
+  identity: Identity;
+  corpId: string;
+  userid: string;
+  /** Set when the page asked with `clientId` (`dd.requestAuthCode`); then only that app may redeem it. */
+  clientId?: string;
+}
+
+/** In-client auth codes (dingtalk-api.md §2.3/§2.4): 5 minutes, single use. */
+export class InClientCodeStore {
+  private readonly codes = new ExpiringMap<InClientGrant>();
+
+  constructor(readonly ttlMs: number) {}
+
+  issue(grant: InClientGrant): string {
+    const code = secret();
+    this.codes.set(code, grant, this.ttlMs);
+    return code;
+  }
+
+  /**
+   * Redeems a code for an app of organization `corpId`. A code of another organization (or bound
+   * to another app) is reported as unknown and left untouched, like a foreign auth code.
+   */
+  take(code: string, corpId: string, clientId: string): InClientGrant | undefined {
+    const grant = this.codes.get(code);
+    if (!grant || grant.corpId !== corpId) return undefined;
+    if (grant.clientId !== undefined && grant.clientId !== clientId) return undefined;
+    this.codes.delete(code);
+    return grant;
+  }
+
+  clear(): void {
+    this.codes.clear();
   }
 }

@@ -1,6 +1,9 @@
+import type { ServerResponse } from 'node:http';
 import { BodyError, readBody, sendJson, sendText } from './http';
+import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
+import { findPerson, listOrganizations } from './organizations';
 import type { EmulatorState, RequestContext } from './state';
 
 export const CONTROL_PREFIX = '/__emulator/';
@@ -11,11 +14,36 @@ export function resetState(state: EmulatorState): void {
   state.recorder.reset();
   state.codes.clear();
   state.tokens.clear();
+  state.appTokens.clear();
+  state.inClientCodes.clear();
+  state.customIdentities.clear();
+}
+
+/**
+ * The in-client code endpoint is called by the bridge script from the page under test, which lives
+ * on another origin (the app's): it answers any origin. Loopback-only test tool, no credentials.
+ */
+function allowAnyOrigin(res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+  res.setHeader('access-control-allow-headers', 'content-type');
+  res.setHeader('access-control-max-age', '600');
+}
+
+function bridgeDefaults(query: URLSearchParams): BridgeDefaults {
+  const pick = (name: string): string | undefined => query.get(name) || undefined;
+  return {
+    identity: pick('identity'),
+    corpId: pick('corpId'),
+    clientId: pick('clientId'),
+    platform: pick('platform'),
+    dd: query.has('dd') ? query.get('dd') !== 'false' && query.get('dd') !== '0' : undefined,
+  };
 }
 
 // A tiny generated avatar keeps `avatarUrl` pointing somewhere reachable with the network closed.
 function avatarSvg(state: EmulatorState, id: string): string {
-  const nick = state.identities.find((identity) => identity.id === id)?.nick ?? id;
+  const nick = findPerson(state, id)?.nick ?? id;
   const letter = escapeHtml(Array.from(nick)[0] ?? '?');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#0089ff"/><text x="48" y="62" font-size="44" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`;
 }
@@ -33,6 +61,40 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       return sendJson(res, 200, state.recorder.log());
     case 'GET /identities':
       return sendJson(res, 200, state.identities);
+    case 'GET /organizations':
+      return sendJson(res, 200, listOrganizations(state));
+    case 'OPTIONS /jsapi/code':
+      allowAnyOrigin(res);
+      res.writeHead(204, { 'content-length': 0 });
+      res.end();
+      return;
+    case 'POST /jsapi/code': {
+      allowAnyOrigin(res);
+      try {
+        const raw = await readBody(req);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw new JsapiError('body must be JSON: { identity, corpId?, clientId? }');
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new JsapiError('body must be a JSON object: { identity, corpId?, clientId? }');
+        }
+        const { identity, corpId, clientId } = parsed as Record<string, unknown>;
+        const minted = mintInClientCode(state, {
+          identity: identity as string,
+          corpId: (corpId ?? undefined) as string | undefined,
+          clientId: (clientId ?? undefined) as string | undefined,
+        });
+        return sendJson(res, 200, { ok: true, ...minted });
+      } catch (err) {
+        if (err instanceof JsapiError || err instanceof BodyError) return sendJson(res, 400, { ok: false, error: err.message });
+        throw err;
+      }
+    }
+    case 'GET /jsapi-bridge.js':
+      return sendText(res, 200, 'application/javascript;charset=utf-8', renderJsapiBridge(state.baseUrl(), bridgeDefaults(ctx.url.searchParams)));
     case 'GET /fault':
       return sendJson(res, 200, { fault: state.faults.current() });
     case 'PUT /fault': {

@@ -1,6 +1,7 @@
 /**
  * Scripted provider failures, so the plugin can be tested against security-checklist.md §E
- * (hangs, 5xx, resets, non-JSON, wrong shapes, 4xx and throttling) without a real DingTalk.
+ * (hangs, 5xx, resets, non-JSON, wrong shapes, 4xx and throttling) without a real DingTalk,
+ * and against the old API's `errcode` answers (dingtalk-api.md §2.2).
  */
 
 export const FAULT_MODES = [
@@ -13,38 +14,91 @@ export const FAULT_MODES = [
   'bad-json',
   'rate-limit',
   'reset',
+  // Old-API (`oapi`) answers: HTTP 200 with an errcode.
+  'token-invalid',
+  'ip-whitelist',
+  'not-member',
+  'errcode',
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
-export const FAULT_ENDPOINTS = ['userAccessToken', 'me', '*'] as const;
+/** Every emulated DingTalk API endpoint by name (the login page is never faulted). */
+export const API_ENDPOINTS = [
+  'userAccessToken', // POST /v1.0/oauth2/userAccessToken
+  'me', // GET /v1.0/contact/users/me
+  'appAccessToken', // POST /v1.0/oauth2/accessToken
+  'gettoken', // GET /gettoken
+  'getuserinfo', // POST /topapi/v2/user/getuserinfo
+  'getbyunionid', // POST /topapi/user/getbyunionid
+  'userGet', // POST /topapi/v2/user/get
+] as const;
+export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
+
+/** A fault targets one endpoint, the three topapi endpoints (`topapi`), or all of them (`*`). */
+export const FAULT_ENDPOINTS = [...API_ENDPOINTS, 'topapi', '*'] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
+
+export const TOPAPI_ENDPOINTS: readonly ApiEndpoint[] = ['getuserinfo', 'getbyunionid', 'userGet'];
+/** Endpoints on the old host: they answer errors as HTTP 200 `{ errcode, errmsg }`. */
+export const OAPI_ENDPOINTS: readonly ApiEndpoint[] = ['gettoken', ...TOPAPI_ENDPOINTS];
 
 export const BAD_JSON_VARIANTS = ['missing-field', 'wrong-types', 'array'] as const;
 export type BadJsonVariant = (typeof BAD_JSON_VARIANTS)[number];
 
 export interface Fault {
   mode: FaultMode;
-  /** Which DingTalk API endpoint misbehaves; `*` means both. The login page is never affected. */
+  /** Which DingTalk API endpoint misbehaves; `*` (default) means every one the mode applies to. */
   endpoint?: FaultEndpoint;
   /** How many affected requests before the fault clears itself; unlimited when absent. */
   times?: number;
   /** Wait before answering; for `slow` it defaults to 5000 ms, beyond DingTalk's own ~3 s gateway timeout. */
   delayMs?: number;
-  /** HTTP status for `server-error` (500–599, default 500) and `rate-limit` (400–499, default 403). */
+  /** HTTP status for `server-error` (500–599, default 500) and `rate-limit` on the new API (400–499, default 403). */
   status?: number;
   /** Shape of the broken body for `bad-json`; default `missing-field`. */
   variant?: BadJsonVariant;
+  /** `errcode` mode only: the errcode to answer (required, non-zero). */
+  errcode?: number;
+  /** `errcode` mode only: its errmsg (default "emulated error"). */
+  errmsg?: string;
+  /** `errcode` mode only: DingTalk's `sub_code` (a string, e.g. "40014"). */
+  sub_code?: string;
+  /** `errcode` mode only: DingTalk's `sub_msg`. */
+  sub_msg?: string;
 }
 
 export class FaultError extends Error {
   override name = 'FaultError';
 }
 
-const KNOWN_KEYS = new Set(['mode', 'endpoint', 'times', 'delayMs', 'status', 'variant']);
+const KNOWN_KEYS = new Set(['mode', 'endpoint', 'times', 'delayMs', 'status', 'variant', 'errcode', 'errmsg', 'sub_code', 'sub_msg']);
+const ERRCODE_KEYS = ['errcode', 'errmsg', 'sub_code', 'sub_msg'] as const;
 const MAX_DELAY_MS = 10 * 60 * 1000;
 
 function isIntIn(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** Whether a mode can fire on an endpoint; the others neither fire nor use up `times` there. */
+export function modeAppliesTo(mode: FaultMode, endpoint: ApiEndpoint): boolean {
+  switch (mode) {
+    case 'no-mobile':
+      // Only the two answers that carry a phone number.
+      return endpoint === 'me' || endpoint === 'userGet';
+    case 'token-invalid':
+    case 'not-member':
+      return TOPAPI_ENDPOINTS.includes(endpoint);
+    case 'errcode':
+      return OAPI_ENDPOINTS.includes(endpoint);
+    default:
+      return true;
+  }
+}
+
+export function endpointsOf(target: FaultEndpoint): readonly ApiEndpoint[] {
+  if (target === '*') return API_ENDPOINTS;
+  if (target === 'topapi') return TOPAPI_ENDPOINTS;
+  return [target];
 }
 
 /** Validates a fault from JSON or code; `null` means "no fault". Throws FaultError with a readable reason. */
@@ -65,6 +119,10 @@ export function parseFault(raw: unknown): Fault | null {
       throw new FaultError(`"endpoint" must be one of ${FAULT_ENDPOINTS.join(', ')}`);
     }
     fault.endpoint = record.endpoint as FaultEndpoint;
+    // A fault that could never fire is a test bug; say so instead of silently doing nothing.
+    if (!endpointsOf(fault.endpoint).some((endpoint) => modeAppliesTo(fault.mode, endpoint))) {
+      throw new FaultError(`mode ${fault.mode} never applies to endpoint ${fault.endpoint}`);
+    }
   }
   if (record.times !== undefined) {
     if (!isIntIn(record.times, 1, Number.MAX_SAFE_INTEGER)) throw new FaultError('"times" must be a positive integer');
@@ -90,6 +148,21 @@ export function parseFault(raw: unknown): Fault | null {
     }
     fault.variant = record.variant as BadJsonVariant;
   }
+  for (const key of ERRCODE_KEYS) {
+    if (record[key] !== undefined && fault.mode !== 'errcode') throw new FaultError(`"${key}" only applies to mode errcode`);
+  }
+  if (fault.mode === 'errcode') {
+    if (!isIntIn(record.errcode, -2147483648, 2147483647) || record.errcode === 0) {
+      throw new FaultError('mode errcode needs "errcode", a non-zero integer');
+    }
+    fault.errcode = record.errcode;
+    for (const key of ['errmsg', 'sub_code', 'sub_msg'] as const) {
+      const value = record[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || value === '') throw new FaultError(`"${key}" must be a non-empty string`);
+      fault[key] = value;
+    }
+  }
   return fault;
 }
 
@@ -107,14 +180,14 @@ export class FaultSwitch {
 
   /**
    * Returns the fault that applies to this request, if any, and uses up one of its `times`.
-   * `no-mobile` only makes sense for the profile, so it neither fires nor counts elsewhere.
+   * A mode that makes no sense for the endpoint (e.g. `no-mobile` on a token endpoint)
+   * neither fires nor counts there.
    */
-  take(endpoint: Exclude<FaultEndpoint, '*'>): Fault | null {
+  take(endpoint: ApiEndpoint): Fault | null {
     const fault = this.active;
     if (!fault) return null;
-    const target = fault.endpoint ?? '*';
-    if (target !== '*' && target !== endpoint) return null;
-    if (fault.mode === 'no-mobile' && endpoint !== 'me') return null;
+    if (!endpointsOf(fault.endpoint ?? '*').includes(endpoint)) return null;
+    if (!modeAppliesTo(fault.mode, endpoint)) return null;
     if (fault.times !== undefined) {
       fault.times -= 1;
       if (fault.times <= 0) this.active = null;

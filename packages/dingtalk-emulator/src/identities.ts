@@ -2,9 +2,35 @@ import { readFileSync } from 'node:fs';
 import bundledIdentities from '../identities.json';
 
 /**
+ * A person's membership of one DingTalk organization. `userid` is the person's id inside that
+ * organization (dingtalk-api.md §2): the same person has a different userid in each organization,
+ * while `unionId` stays the same everywhere.
+ */
+export interface OrgMembership {
+  corpId: string;
+  userid: string;
+  /** The organization's display name (e.g. "Emulated Co."); one name per corpId across the whole file. */
+  name?: string;
+  /** `topapi/v2/user/get` fields; all optional. */
+  title?: string;
+  jobNumber?: string;
+  orgEmail?: string;
+  /** Department ids; default [1] (the root department). */
+  deptIds?: number[];
+  /** Administrator of the organization (`admin`, `sys`, `sys_level` 1). */
+  admin?: boolean;
+  /** The organization's boss (`boss`, `sys_level` 100 unless also admin). */
+  boss?: boolean;
+}
+
+/**
  * One DingTalk user the emulator can sign in as. The fields mirror what
  * `GET /v1.0/contact/users/me` returns (see /work/shared/dingtalk-api.md §1.3);
  * `id` is only a handle for tests and the login page, DingTalk has no such field.
+ *
+ * Organizations: either `orgs` (any number, the first is the default choice) or the one-organization
+ * shorthand `corpId` (+ optional `userid`, default the `id`). Neither means a personal account that
+ * belongs to no organization.
  */
 export interface Identity {
   id: string;
@@ -15,8 +41,11 @@ export interface Identity {
   unionId: string;
   openId: string;
   avatarUrl?: string;
-  /** Returned by the token endpoint only when the scope asked for `corpid`. */
+  /** Shorthand for `orgs: [{ corpId, userid }]`. */
   corpId?: string;
+  /** With `corpId`: the person's userid in that organization (default: the `id`). */
+  userid?: string;
+  orgs?: OrgMembership[];
 }
 
 export class IdentityError extends Error {
@@ -24,12 +53,51 @@ export class IdentityError extends Error {
 }
 
 const REQUIRED = ['id', 'nick', 'unionId', 'openId'] as const;
-const OPTIONAL = ['mobile', 'stateCode', 'email', 'avatarUrl', 'corpId'] as const;
-const KNOWN = new Set<string>([...REQUIRED, ...OPTIONAL]);
+const OPTIONAL = ['mobile', 'stateCode', 'email', 'avatarUrl', 'corpId', 'userid'] as const;
+const KNOWN = new Set<string>([...REQUIRED, ...OPTIONAL, 'orgs']);
+
+const ORG_STRINGS = ['corpId', 'userid', 'name', 'title', 'jobNumber', 'orgEmail'] as const;
+const ORG_BOOLEANS = ['admin', 'boss'] as const;
+const ORG_KNOWN = new Set<string>([...ORG_STRINGS, ...ORG_BOOLEANS, 'deptIds']);
 
 // `id` ends up in HTML attributes, URLs and log lines; keeping it plain avoids surprises there.
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const DIGITS = /^[0-9]{1,20}$/;
+// corpIds look like `ding0123abcd…`; userids are short ASCII strings (`manager4220`, `0123456789`).
+const CORP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const USERID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+function parseMembership(raw: unknown, where: string): OrgMembership {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new IdentityError(`${where}: must be an object`);
+  const record = raw as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!ORG_KNOWN.has(key)) throw new IdentityError(`${where}: unknown field "${key}"`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of ORG_STRINGS) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') throw new IdentityError(`${where}: "${key}" must be a non-empty string`);
+    out[key] = value;
+  }
+  if (out.corpId === undefined || out.userid === undefined) throw new IdentityError(`${where}: "corpId" and "userid" are required`);
+  if (!CORP_ID_PATTERN.test(out.corpId as string)) throw new IdentityError(`${where}: "corpId" may only hold letters, digits, "_" and "-"`);
+  if (!USERID_PATTERN.test(out.userid as string)) throw new IdentityError(`${where}: "userid" may only hold letters, digits, "_", ".", "@" and "-"`);
+  for (const key of ORG_BOOLEANS) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new IdentityError(`${where}: "${key}" must be true or false`);
+    out[key] = value;
+  }
+  if (record.deptIds !== undefined) {
+    const ids = record.deptIds;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) {
+      throw new IdentityError(`${where}: "deptIds" must be a non-empty array of positive integers`);
+    }
+    out.deptIds = [...(ids as number[])];
+  }
+  return out as unknown as OrgMembership;
+}
 
 /** Validates one identity; `where` names it in error messages so a broken file is easy to fix. */
 export function parseIdentity(raw: unknown, where = 'identity'): Identity {
@@ -67,7 +135,62 @@ export function parseIdentity(raw: unknown, where = 'identity'): Identity {
   if (out.mobile !== undefined && (!DIGITS.test(out.mobile) || !DIGITS.test(out.stateCode ?? ''))) {
     throw new IdentityError(`${where}: "mobile" and "stateCode" must be digits only`);
   }
-  return out as unknown as Identity;
+  if (out.userid !== undefined && out.corpId === undefined) {
+    throw new IdentityError(`${where}: "userid" needs "corpId" (or use "orgs")`);
+  }
+  if (out.corpId !== undefined) {
+    if (record.orgs !== undefined) throw new IdentityError(`${where}: use either "orgs" or the "corpId"/"userid" shorthand, not both`);
+    if (!CORP_ID_PATTERN.test(out.corpId)) throw new IdentityError(`${where}: "corpId" may only hold letters, digits, "_" and "-"`);
+    if (out.userid !== undefined && !USERID_PATTERN.test(out.userid)) {
+      throw new IdentityError(`${where}: "userid" may only hold letters, digits, "_", ".", "@" and "-"`);
+    }
+  }
+  const identity = out as unknown as Identity;
+  if (record.orgs !== undefined) {
+    if (!Array.isArray(record.orgs)) throw new IdentityError(`${where}: "orgs" must be an array`);
+    const orgs = record.orgs.map((entry, i) => parseMembership(entry, `${where}.orgs[${i}]`));
+    const seen = new Set<string>();
+    for (const org of orgs) {
+      if (seen.has(org.corpId)) throw new IdentityError(`${where}: organization "${org.corpId}" listed twice`);
+      seen.add(org.corpId);
+    }
+    identity.orgs = orgs;
+  }
+  return identity;
+}
+
+/** The organizations a person belongs to, in order (the first is the default choice); [] for a personal account. */
+export function memberships(identity: Identity): OrgMembership[] {
+  if (identity.orgs) return identity.orgs;
+  if (identity.corpId) return [{ corpId: identity.corpId, userid: identity.userid ?? identity.id }];
+  return [];
+}
+
+export function membershipIn(identity: Identity, corpId: string): OrgMembership | undefined {
+  return memberships(identity).find((org) => org.corpId === corpId);
+}
+
+/** Checks what only makes sense across people: one name per organization, one person per userid. */
+export function checkOrganizations(list: Identity[], source: string): void {
+  const names = new Map<string, string>();
+  const userids = new Map<string, string>();
+  for (const identity of list) {
+    for (const org of memberships(identity)) {
+      if (org.name !== undefined) {
+        const known = names.get(org.corpId);
+        if (known !== undefined && known !== org.name) {
+          throw new IdentityError(`${source}: organization "${org.corpId}" is named both "${known}" and "${org.name}"`);
+        }
+        names.set(org.corpId, org.name);
+      }
+      const key = `${org.corpId}\u0000${org.userid}`;
+      const owner = userids.get(key);
+      if (owner !== undefined && owner !== identity.id) {
+        throw new IdentityError(`${source}: userid "${org.userid}" is used twice in organization "${org.corpId}" (${owner}, ${identity.id})`);
+      }
+      userids.set(key, identity.id);
+    }
+  }
 }
 
 /** Validates a whole identities list; ids, unionIds and openIds must be unique like on the real platform. */
@@ -83,6 +206,7 @@ export function parseIdentities(raw: unknown, source = 'identities'): Identity[]
       seen.add(identity[key]);
     }
   }
+  checkOrganizations(list, source);
   return list;
 }
 

@@ -1,22 +1,56 @@
 import type { AddressInfo } from 'node:net';
-import { CodeStore, TokenStore } from './codes';
+import { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './codes';
 import { resetState } from './control-api';
 import { FaultSwitch, parseFault, type Fault } from './faults';
 import { defaultIdentities, loadIdentitiesFile, parseIdentities, type Identity } from './identities';
+import { mintInClientCode, type MintedCode, type MintRequest } from './jsapi';
+import { listOrganizations, type OrganizationInfo } from './organizations';
 import { Recorder, type LogEntry } from './recorder';
+import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
 import type { Client, EmulatorState } from './state';
 
-export type { Identity } from './identities';
-export type { Fault, FaultMode, FaultEndpoint, BadJsonVariant } from './faults';
+export type { Identity, OrgMembership } from './identities';
+export type { Fault, FaultMode, FaultEndpoint, ApiEndpoint, BadJsonVariant } from './faults';
 export type { LogEntry } from './recorder';
 export type { Client } from './state';
-export type { DingTalkError, TokenResponse, UserProfile, ApiAnswer } from './responses';
-export { FAULT_MODES, FaultError, parseFault } from './faults';
-export { IdentityError, defaultIdentities, loadIdentitiesFile, parseIdentities } from './identities';
-export { errors, profileResponse, tokenResponse, DEFAULT_CORP_ID } from './responses';
-export { ACCESS_TOKEN_HEADER, ME_PATH, TOKEN_PATH } from './openapi';
+export type { OrganizationInfo } from './organizations';
+export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
+export type {
+  DingTalkError,
+  TokenResponse,
+  UserProfile,
+  ApiAnswer,
+  OapiBody,
+  GetUserInfoResult,
+  UserGetResult,
+} from './responses';
+export { API_ENDPOINTS, FAULT_ENDPOINTS, FAULT_MODES, FaultError, parseFault } from './faults';
+export { IdentityError, defaultIdentities, loadIdentitiesFile, memberships, parseIdentities } from './identities';
+export {
+  errors,
+  oapiErrors,
+  appTokenResponse,
+  gettokenResponse,
+  getUserInfoResult,
+  oapiResult,
+  profileResponse,
+  tokenResponse,
+  userGetResult,
+  DEFAULT_CORP_ID,
+} from './responses';
+export { ACCESS_TOKEN_HEADER, APP_TOKEN_PATH, ME_PATH, TOKEN_PATH } from './openapi';
+export { GETBYUNIONID_PATH, GETTOKEN_PATH, GETUSERINFO_PATH, USER_GET_PATH } from './oapi';
 export { APPROVE_PATH, AUTHORIZE_PATH } from './authorize';
+export {
+  DINGTALK_ANDROID_USER_AGENT,
+  DINGTALK_CLIENT_VERSION,
+  DINGTALK_IOS_USER_AGENT,
+  JSAPI_BRIDGE_PATH,
+  JSAPI_CODE_PATH,
+  JsapiError,
+  renderJsapiBridge,
+} from './jsapi';
 
 export const DEFAULT_CLIENT: Readonly<Client> = Object.freeze({
   clientId: 'dingemulatorclient',
@@ -31,11 +65,14 @@ export interface EmulatorOptions {
   /** Takes precedence over identitiesFile; the package's identities.json is used when neither is given. */
   identities?: Identity[];
   identitiesFile?: string;
+  /** Apps; each belongs to one organization (`corpId`, default `dingemulatorcorp`). */
   clients?: Client[];
-  /** Lifetime of auth codes; default 5 minutes. */
+  /** Lifetime of auth codes and of in-client (免登) codes; default 5 minutes. */
   codeTtlMs?: number;
-  /** Lifetime of access tokens, reported as `expireIn`; default 7200. */
+  /** Lifetime of user access tokens, reported as `expireIn`; default 7200. */
   tokenTtlSeconds?: number;
+  /** Lifetime of app access tokens (`/v1.0/oauth2/accessToken`, `/gettoken`); default 7200. */
+  appTokenTtlSeconds?: number;
 }
 
 export interface Emulator {
@@ -45,23 +82,37 @@ export interface Emulator {
   /** Validated like the control API; throws FaultError on a bad fault. */
   setFault(fault: Fault | null): void;
   fault(): Fault | null;
-  /** Clears fault, counters, log, codes and tokens. */
+  /** Clears fault, counters, log, codes and tokens (user and app tokens, auth and in-client codes). */
   reset(): void;
   counters(): Record<string, number>;
   log(): LogEntry[];
   identities(): Identity[];
+  /** Organizations with their apps and members (as `GET /__emulator/organizations`). */
+  organizations(): OrganizationInfo[];
+  /**
+   * Mints a one-time in-client (免登) code, as the DingTalk client does for `requestAuthCode`
+   * (as `POST /__emulator/jsapi/code`). Throws JsapiError when the person is not a member.
+   */
+  mintJsapiCode(request: MintRequest): MintedCode;
 }
 
-function validateClients(clients: Client[]): Client[] {
+function validateClients(clients: Client[]): EmulatorState['clients'] {
   if (clients.length === 0) throw new Error('dingtalk-emulator: at least one client is needed');
   const seen = new Set<string>();
   return clients.map((client, i) => {
     if (typeof client.clientId !== 'string' || client.clientId === '' || typeof client.clientSecret !== 'string' || client.clientSecret === '') {
       throw new Error(`dingtalk-emulator: clients[${i}] needs a non-empty clientId and clientSecret`);
     }
+    if (client.corpId !== undefined && (typeof client.corpId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(client.corpId))) {
+      throw new Error(`dingtalk-emulator: clients[${i}].corpId must be letters, digits, "_" or "-"`);
+    }
     if (seen.has(client.clientId)) throw new Error(`dingtalk-emulator: duplicate clientId "${client.clientId}"`);
     seen.add(client.clientId);
-    return { ...client, redirectUris: client.redirectUris ? [...client.redirectUris] : undefined };
+    return {
+      ...client,
+      redirectUris: client.redirectUris ? [...client.redirectUris] : undefined,
+      corpId: client.corpId ?? DEFAULT_CORP_ID,
+    };
   });
 }
 
@@ -90,11 +141,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
+  const codeTtlMs = positive(options.codeTtlMs, 5 * 60 * 1000, 'codeTtlMs');
   const state: EmulatorState = {
     identities,
+    customIdentities: new Map(),
     clients,
-    codes: new CodeStore(positive(options.codeTtlMs, 5 * 60 * 1000, 'codeTtlMs')),
+    codes: new CodeStore(codeTtlMs),
     tokens: new TokenStore(positive(options.tokenTtlSeconds, 7200, 'tokenTtlSeconds')),
+    appTokens: new AppTokenStore(positive(options.appTokenTtlSeconds, 7200, 'appTokenTtlSeconds')),
+    inClientCodes: new InClientCodeStore(codeTtlMs),
     faults: new FaultSwitch(),
     recorder: new Recorder(),
     baseUrl: () => baseUrl,
@@ -122,5 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters: () => state.recorder.counters(),
     log: () => state.recorder.log(),
     identities: () => structuredClone(state.identities),
+    organizations: () => listOrganizations(state),
+    mintJsapiCode: (request) => mintInClientCode(state, request),
   };
 }

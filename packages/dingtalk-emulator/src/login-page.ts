@@ -1,4 +1,4 @@
-import type { Identity } from './identities';
+import { memberships, type Identity } from './identities';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -14,6 +14,8 @@ export interface AuthorizeParams {
   scope: string;
   state?: string;
   prompt?: string;
+  /** Organization pre-selected by the authorization URL's `corpId` parameter. */
+  corpId?: string;
 }
 
 const STYLE = `
@@ -37,6 +39,10 @@ const STYLE = `
   input{width:100%;padding:6px 8px;border:1px solid #dee0e3;border-radius:6px;font:inherit}
   .approve{margin-top:14px;padding:8px 16px;border:0;background:#0089ff;color:#fff}
   .error{color:#d83931}
+  .org{display:flex;gap:8px;align-items:center;font-size:13px;color:#646a73;margin:4px 0 0 2px}
+  .org select{font:inherit;padding:3px 6px;border:1px solid #dee0e3;border-radius:6px}
+  .personal{font-size:13px;color:#8f959e;margin:4px 0 0 2px}
+  form.pick{margin:0}
 `;
 
 function page(title: string, body: string): string {
@@ -73,16 +79,45 @@ function hiddenFields(params: AuthorizeParams): string {
     .join('\n');
 }
 
-function describe(identity: Identity): string {
+function describe(identity: Identity, orgName: (corpId: string) => string): string {
+  const orgs = memberships(identity);
   const bits = [
     identity.mobile ? `+${identity.stateCode} ${identity.mobile}` : 'no mobile',
     identity.email ?? 'no email',
     `unionId ${identity.unionId}`,
+    orgs.length ? orgs.map((org) => orgName(org.corpId)).join(', ') : '个人账号 personal account',
   ];
   return bits.map(escapeHtml).join(' · ');
 }
 
-export function renderLoginPage(params: AuthorizeParams, identities: Identity[], approvePath: string): string {
+/**
+ * Under scope `corpid` DingTalk asks which organization to sign in for: one select per person,
+ * pre-set to the URL's `corpId` when the person belongs to it, else to their first organization.
+ */
+function organizationChoice(identity: Identity, params: AuthorizeParams, orgName: (corpId: string) => string): string {
+  if (!params.scope.split(/\s+/).includes('corpid')) return '';
+  const orgs = memberships(identity);
+  const id = escapeHtml(identity.id);
+  if (orgs.length === 0) {
+    return `<p class="personal" data-personal="${id}">个人账号，未加入任何组织 · personal account, no organization</p>`;
+  }
+  const preselected = orgs.some((org) => org.corpId === params.corpId) ? params.corpId : orgs[0].corpId;
+  const options = orgs
+    .map((org) => {
+      const corpId = escapeHtml(org.corpId);
+      const selected = org.corpId === preselected ? ' selected' : '';
+      return `<option value="${corpId}" data-corp-id="${corpId}"${selected}>${escapeHtml(orgName(org.corpId))} (${corpId})</option>`;
+    })
+    .join('');
+  return `<label class="org">选择组织 · Organization <select name="corpId" data-org-select="${id}">${options}</select></label>`;
+}
+
+export function renderLoginPage(
+  params: AuthorizeParams,
+  identities: Identity[],
+  approvePath: string,
+  orgName: (corpId: string) => string = (corpId) => corpId,
+): string {
   const action = escapeHtml(approvePath);
   const target = (() => {
     try {
@@ -91,20 +126,25 @@ export function renderLoginPage(params: AuthorizeParams, identities: Identity[],
       return params.redirectUri;
     }
   })();
+  // One form per person, so each person's organization select travels with their button.
   const buttons = identities
     .map(
-      (identity) => `<li><button type="submit" class="identity" name="identity" value="${escapeHtml(identity.id)}" data-identity="${escapeHtml(identity.id)}">
-<strong>${escapeHtml(identity.nick)}</strong><span>${describe(identity)}</span></button></li>`,
+      (identity) => `<li><form method="post" action="${action}" class="pick">
+${hiddenFields(params)}
+<button type="submit" class="identity" name="identity" value="${escapeHtml(identity.id)}" data-identity="${escapeHtml(identity.id)}">
+<strong>${escapeHtml(identity.nick)}</strong><span>${describe(identity, orgName)}</span></button>
+${organizationChoice(identity, params, orgName)}
+</form></li>`,
     )
     .join('\n');
   const body = `<h1>选择登录身份 · Choose who signs in</h1>
 <p class="meta">App (client_id): <code>${escapeHtml(params.clientId)}</code></p>
 <p class="meta">Returns to: <code>${escapeHtml(target)}</code> · scope: <code>${escapeHtml(params.scope)}</code></p>
-<form method="post" action="${action}" id="pick">
-${hiddenFields(params)}
-<ul>
+<ul id="pick">
 ${buttons || '<li>No identities configured; use the custom form below.</li>'}
 </ul>
+<form method="post" action="${action}" id="cancel">
+${hiddenFields(params)}
 <button type="submit" class="cancel" name="action" value="cancel" data-action="cancel">取消 · Cancel</button>
 </form>
 <section class="custom">
@@ -117,6 +157,8 @@ ${hiddenFields(params)}
 <label>email <input name="email"></label>
 <label>unionId <input name="unionId" placeholder="derived from nick when empty"></label>
 <label>openId <input name="openId" placeholder="derived from nick when empty"></label>
+<label>corpId <input name="corpId" placeholder="empty: a personal account in no organization"></label>
+<label>userid <input name="userid" placeholder="userid in that organization; derived when empty"></label>
 <button type="submit" class="approve" name="action" value="approve-custom" data-action="approve-custom">同意 · Approve</button>
 </form>
 </section>`;

@@ -1,97 +1,21 @@
 import { findClient, safeEqual } from './authorize';
 import { shortHash } from './codes';
-import type { Fault } from './faults';
-import { readBody, sendJson, sendText } from './http';
-import { errors, profileResponse, tokenResponse, type ApiAnswer } from './responses';
+import { answer, playFault } from './fault-play';
+import { readBody } from './http';
+import { appTokenResponse, errors, profileResponse, tokenResponse } from './responses';
 import type { RequestContext } from './state';
 
 export const TOKEN_PATH = '/v1.0/oauth2/userAccessToken';
+export const APP_TOKEN_PATH = '/v1.0/oauth2/accessToken';
 export const ME_PATH = '/v1.0/contact/users/me';
 export const ACCESS_TOKEN_HEADER = 'x-acs-dingtalk-access-token';
-
-function answer(ctx: RequestContext, result: ApiAnswer): void {
-  const body = result.body as { code?: unknown };
-  if (result.status >= 400 && typeof body?.code === 'string') ctx.entry.errorCode = body.code;
-  sendJson(ctx.res, result.status, result.body);
-}
-
-function delay(ctx: RequestContext, ms: number): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      ctx.state.timers.delete(timer);
-      resolve();
-    }, ms);
-    ctx.state.timers.add(timer);
-  });
-}
-
-/** Broken bodies for `bad-json`: the plugin must reject each of them with a controlled error. */
-function badJsonBody(fault: Fault, endpoint: 'userAccessToken' | 'me'): unknown {
-  const variant = fault.variant ?? 'missing-field';
-  if (endpoint === 'userAccessToken') {
-    if (variant === 'array') return [{ accessToken: 'x', expireIn: 7200 }];
-    if (variant === 'wrong-types') return { accessToken: 12345, refreshToken: null, expireIn: '7200' };
-    return { refreshToken: 'emulator-refresh-token', expireIn: 7200 };
-  }
-  if (variant === 'array') return [{ nick: '张三', unionId: 'emuUnionZhangsan0001iE' }];
-  if (variant === 'wrong-types') {
-    return { nick: 42, avatarUrl: false, mobile: 13800000001, stateCode: 86, openId: null, unionId: 12345, visitor: 'no' };
-  }
-  return { nick: '张三', avatarUrl: '', openId: 'emuOpenZhangsan0001iE', visitor: false };
-}
-
-/**
- * Plays the active fault for this endpoint. Returns options for the normal answer when the
- * request should go on (`slow`, `no-mobile`), or null when the fault already dealt with it.
- * Faults answer before the request is processed, so a failed exchange leaves the code unused.
- */
-async function playFault(ctx: RequestContext, endpoint: 'userAccessToken' | 'me'): Promise<{ noMobile: boolean } | null> {
-  const fault = ctx.state.faults.take(endpoint);
-  if (!fault) return { noMobile: false };
-  ctx.entry.fault = fault.mode;
-  await delay(ctx, fault.delayMs ?? (fault.mode === 'slow' ? 5000 : 0));
-  switch (fault.mode) {
-    case 'slow':
-      return { noMobile: false };
-    case 'no-mobile':
-      return { noMobile: true };
-    case 'hang':
-      // Deliberately never answered; the socket stays open until the client gives up or close() destroys it.
-      return null;
-    case 'reset':
-      ctx.req.socket.destroy();
-      return null;
-    case 'forbidden':
-      answer(ctx, errors.forbidden());
-      return null;
-    case 'server-error':
-      answer(ctx, errors.serverError(fault.status ?? 500));
-      return null;
-    case 'rate-limit':
-      answer(ctx, errors.throttled(fault.status ?? 403));
-      return null;
-    case 'garbage':
-      sendText(
-        ctx.res,
-        200,
-        'text/html;charset=utf-8',
-        '<html><head><title>系统繁忙</title></head><body><h1>系统繁忙，请稍后再试</h1><p>emulated non-JSON answer</p></body></html>',
-      );
-      return null;
-    case 'bad-json':
-      sendJson(ctx.res, 200, badJsonBody(fault, endpoint));
-      return null;
-  }
-}
 
 function stringField(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export async function handleUserAccessToken(ctx: RequestContext): Promise<void> {
-  // The body is read before any fault plays, so the log can say what the plugin sent either way.
+async function readJsonObject(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
   const raw = await readBody(ctx.req);
   let parsed: unknown;
   try {
@@ -99,7 +23,12 @@ export async function handleUserAccessToken(ctx: RequestContext): Promise<void> 
   } catch {
     parsed = undefined;
   }
-  const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
+
+export async function handleUserAccessToken(ctx: RequestContext): Promise<void> {
+  // The body is read before any fault plays, so the log can say what the plugin sent either way.
+  const body = await readJsonObject(ctx);
   const clientId = body && stringField(body, 'clientId');
   const clientSecret = body && stringField(body, 'clientSecret');
   const grantType = body && stringField(body, 'grantType');
@@ -125,14 +54,16 @@ export async function handleUserAccessToken(ctx: RequestContext): Promise<void> 
     const grant = ctx.state.codes.take(code, client.clientId);
     if (!grant) return answer(ctx, errors.authCodeNotFound());
     ctx.entry.identity = grant.identity.id;
-    return answer(ctx, tokenResponse(ctx.state.tokens.issue(grant), grant.scope, grant.identity));
+    ctx.entry.corpId = grant.corpId;
+    return answer(ctx, tokenResponse(ctx.state.tokens.issue(grant), grant.scope, grant.identity, grant.corpId));
   }
   if (grantType === 'refresh_token') {
     if (!refreshToken) return answer(ctx, errors.missingParameter('refreshToken'));
     const renewed = ctx.state.tokens.renew(refreshToken, client.clientId);
     if (!renewed) return answer(ctx, errors.refreshTokenNotFound());
     ctx.entry.identity = renewed.grant.identity.id;
-    return answer(ctx, tokenResponse(renewed.tokens, renewed.grant.scope, renewed.grant.identity));
+    ctx.entry.corpId = renewed.grant.corpId;
+    return answer(ctx, tokenResponse(renewed.tokens, renewed.grant.scope, renewed.grant.identity, renewed.grant.corpId));
   }
   return answer(ctx, errors.invalidGrantType());
 }
@@ -152,4 +83,28 @@ export async function handleMe(ctx: RequestContext): Promise<void> {
   const avatarUrl =
     grant.identity.avatarUrl ?? `${ctx.state.baseUrl()}/__emulator/avatar/${encodeURIComponent(grant.identity.id)}.svg`;
   return answer(ctx, profileResponse(grant.identity, avatarUrl, !options.noMobile));
+}
+
+/**
+ * `POST /v1.0/oauth2/accessToken` {appKey, appSecret}: the app (enterprise internal app) token,
+ * dingtalk-api.md §2.1. The same token as `GET /gettoken` for the same app.
+ */
+export async function handleAppAccessToken(ctx: RequestContext): Promise<void> {
+  const body = await readJsonObject(ctx);
+  const appKey = body && stringField(body, 'appKey');
+  const appSecret = body && stringField(body, 'appSecret');
+  ctx.entry.clientId = appKey;
+  ctx.entry.clientSecretPresent = appSecret !== undefined;
+
+  if (!(await playFault(ctx, 'appAccessToken'))) return;
+
+  if (!body) return answer(ctx, errors.missingBody());
+  if (!appKey) return answer(ctx, errors.missingParameter('appKey'));
+  if (!appSecret) return answer(ctx, errors.missingParameter('appSecret'));
+  const client = findClient(ctx.state, appKey);
+  if (!client || !safeEqual(client.clientSecret, appSecret)) return answer(ctx, errors.invalidClient());
+  const token = ctx.state.appTokens.issue(client.clientId);
+  ctx.entry.tokenHash = shortHash(token.accessToken);
+  ctx.entry.corpId = ctx.state.clients.find((candidate) => candidate.clientId === client.clientId)?.corpId;
+  return answer(ctx, appTokenResponse(token));
 }

@@ -12,8 +12,11 @@ export interface LogEntry {
   status: number;
   durationMs?: number;
   fault?: FaultMode;
-  /** The DingTalk error `code` of an error answer. */
+  /** The DingTalk error `code` of an error answer; for the old API the `errcode` as a string. */
   errorCode?: string;
+  /** The old API's `sub_code`, when the answer had one (e.g. "40014" under errcode 88). */
+  subCode?: string;
+  /** The client id, or the appKey of an app-token request. */
   clientId?: string;
   clientSecretPresent?: boolean;
   grantType?: string;
@@ -21,6 +24,10 @@ export interface LogEntry {
   tokenHash?: string;
   /** Handle of the identity a code or token belonged to. */
   identity?: string;
+  /** The organization involved: the one picked at sign-in, or the app's for the old API. */
+  corpId?: string;
+  /** The userid an old-API call asked about or answered. */
+  userid?: string;
   redirectUri?: string;
   scope?: string;
   prompt?: string;

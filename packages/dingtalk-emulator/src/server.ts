@@ -3,7 +3,19 @@ import type { Socket } from 'node:net';
 import { APPROVE_PATH, AUTHORIZE_PATH, handleApprove, handleAuthorize } from './authorize';
 import { CONTROL_PREFIX, handleControl } from './control-api';
 import { sendJson } from './http';
-import { handleMe, handleUserAccessToken, ME_PATH, TOKEN_PATH } from './openapi';
+import {
+  GETBYUNIONID_PATH,
+  GETTOKEN_PATH,
+  GETUSERINFO_PATH,
+  handleGetByUnionId,
+  handleGettoken,
+  handleGetUserInfo,
+  handleUnknownTopapi,
+  handleUserGet,
+  TOPAPI_PREFIX,
+  USER_GET_PATH,
+} from './oapi';
+import { APP_TOKEN_PATH, handleAppAccessToken, handleMe, handleUserAccessToken, ME_PATH, TOKEN_PATH } from './openapi';
 import { errors } from './responses';
 import type { EmulatorState, Handler, RequestContext } from './state';
 
@@ -12,7 +24,22 @@ const routes: Record<string, Handler> = {
   [`POST ${APPROVE_PATH}`]: handleApprove,
   [`POST ${TOKEN_PATH}`]: handleUserAccessToken,
   [`GET ${ME_PATH}`]: handleMe,
+  [`POST ${APP_TOKEN_PATH}`]: handleAppAccessToken,
+  [`GET ${GETTOKEN_PATH}`]: handleGettoken,
+  [`POST ${GETUSERINFO_PATH}`]: handleGetUserInfo,
+  [`POST ${GETBYUNIONID_PATH}`]: handleGetByUnionId,
+  [`POST ${USER_GET_PATH}`]: handleUserGet,
 };
+
+function route(method: string, path: string): Handler | undefined {
+  const exact = routes[`${method} ${path}`];
+  if (exact) return exact;
+  // The old host answers an unknown topapi name with errcode 22 rather than a 404 (a known name
+  // with another method than POST is left to the 404 below).
+  const known = Object.keys(routes).some((key) => key.slice(key.indexOf(' ') + 1) === path);
+  if (path.startsWith(TOPAPI_PREFIX) && !known) return handleUnknownTopapi;
+  return undefined;
+}
 
 export interface RunningServer {
   server: Server;
@@ -39,7 +66,7 @@ export function createEmulatorServer(state: EmulatorState): RunningServer {
     res.on('close', finish);
 
     const ctx: RequestContext = { req, res, url, entry, state };
-    const handler: Handler | undefined = isControl ? handleControl : routes[`${method} ${url.pathname}`];
+    const handler: Handler | undefined = isControl ? handleControl : route(method, url.pathname);
     Promise.resolve()
       .then(() => {
         if (handler) return handler(ctx);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CodeStore, TokenStore } from './codes';
+import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './codes';
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
 import type { LogEntry, Recorder } from './recorder';
@@ -10,14 +10,24 @@ export interface Client {
   clientSecret: string;
   /** When set, redirect_uri must equal one of these exactly; otherwise any absolute http(s) URL is accepted. */
   redirectUris?: string[];
+  /**
+   * The organization the app belongs to (an enterprise internal app belongs to exactly one): its app
+   * token only sees that organization's people. Default `dingemulatorcorp`.
+   */
+  corpId?: string;
 }
 
 /** Everything the handlers share; one per running emulator so several can run side by side in tests. */
 export interface EmulatorState {
   identities: Identity[];
-  clients: Client[];
+  /** Custom identities typed on the login page that belong to an organization, by unionId; cleared by reset. */
+  customIdentities: Map<string, Identity>;
+  /** Every client has `corpId` set (defaulted at start). */
+  clients: Array<Client & { corpId: string }>;
   codes: CodeStore;
   tokens: TokenStore;
+  appTokens: AppTokenStore;
+  inClientCodes: InClientCodeStore;
   faults: FaultSwitch;
   recorder: Recorder;
   baseUrl(): string;
