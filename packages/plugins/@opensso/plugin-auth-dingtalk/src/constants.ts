@@ -17,7 +17,10 @@ export const ACTIONS = {
   getAuthUrl: 'getAuthUrl',
   /** Public. GET: where DingTalk sends the browser back (`authCode`/`code`, `state`, or `error`). */
   redirect: 'redirect',
-  /** Signed-in users. GET → `{ redirectUrl }`: the URL to paste into DingTalk's console. */
+  /**
+   * Signed-in users. GET → `{ redirectUrl, homepageUrl, fromConfiguration }`: the URLs to paste into DingTalk's
+   * console (the Redirect URL; the app's homepage for in-app sign-in), and whether they come from `APP_URL`.
+   */
   getRedirectUrl: 'getRedirectUrl',
   /**
    * Signed-in users. POST (NocoBase's CSRF check applies), `X-Authenticator`, body `{ redirect }` → `{ url }`:

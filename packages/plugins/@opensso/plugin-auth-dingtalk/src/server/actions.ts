@@ -2,7 +2,7 @@ import type { Context, Next } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { ACTIONS, AUTH_TYPE, RESOURCE } from '../constants';
 import { assertSnippet, currentUserId } from './current-user';
-import { configuredOrigin, callbackUrl } from './public-url';
+import { configuredOrigin, callbackUrl, homepageUrl } from './public-url';
 import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
 import { toHttpError } from './translate';
@@ -61,6 +61,7 @@ export function createActions(flow: SignInFlow) {
 
     [ACTIONS.getRedirectUrl]: action('redirect-url', async (ctx) => ({
       redirectUrl: callbackUrl(ctx),
+      homepageUrl: homepageUrl(ctx),
       fromConfiguration: configuredOrigin() !== undefined,
     })),
 

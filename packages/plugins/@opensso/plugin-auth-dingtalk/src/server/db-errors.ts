@@ -19,3 +19,18 @@ export function isBusy(error: unknown): boolean {
     /SQLITE_BUSY/.test(error.message)
   );
 }
+
+/**
+ * Runs `fn` again, with growing randomised pauses, while the database says it is busy: a burst of sign-ins on
+ * SQLite (one writer at a time) otherwise refuses some of them. `fn` must be safe to repeat.
+ */
+export async function retryWhenBusy<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt + Math.random() * 100));
+    }
+  }
+}

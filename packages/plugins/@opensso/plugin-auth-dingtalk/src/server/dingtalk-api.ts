@@ -53,6 +53,10 @@ const CURRENT_USER_PATH = '/v1.0/contact/users/me';
 const APP_ACCESS_TOKEN_PATH = '/v1.0/oauth2/accessToken';
 // https://open.dingtalk.com/document/orgapp/query-a-user-by-the-union-id
 const USER_BY_UNIONID_PATH = '/topapi/user/getbyunionid';
+// https://open.dingtalk.com/document/orgapp/obtain-the-userid-of-a-user-by-using-the-log-free
+const USER_INFO_BY_CODE_PATH = '/topapi/v2/user/getuserinfo';
+// https://open.dingtalk.com/document/orgapp/query-user-details
+const ORG_USER_PATH = '/topapi/v2/user/get';
 
 export function buildAuthorizationUrl(
   hosts: DingTalkHosts,
@@ -205,6 +209,45 @@ export async function getUserIdByUnionId(
 ): Promise<string> {
   const found = await topapi(hosts, 'getbyunionid', USER_BY_UNIONID_PATH, appToken, { unionid: unionId }, UserByUnionIdSchema, options);
   return found.userid;
+}
+
+const UserInfoByCodeSchema = z.object({ userid: z.string().min(1), unionid: z.string().optional(), name: z.string().optional() });
+
+/** Resolves a one-time in-app code (from the JSAPI's `requestAuthCode`): works once, lasts 5 minutes. */
+export async function getUserInfoByCode(hosts: DingTalkHosts, appToken: string, code: string, options: CallOptions) {
+  return topapi(hosts, 'getuserinfo', USER_INFO_BY_CODE_PATH, appToken, { code }, UserInfoByCodeSchema, options);
+}
+
+const OrgUserSchema = z.object({
+  userid: z.string().min(1),
+  unionid: z.string().optional(),
+  name: z.string().optional(),
+  avatar: z.string().optional(),
+  state_code: z.string().optional(),
+  mobile: z.string().optional(),
+  email: z.string().optional(),
+});
+
+/** A member of the app's organization, as the profile the browser flow reads (same `unionId`). */
+export async function getOrgUser(
+  hosts: DingTalkHosts,
+  appToken: string,
+  userid: string,
+  options: CallOptions,
+): Promise<{ userid: string; profile: DingTalkProfile }> {
+  const user = await topapi(hosts, 'user/get', ORG_USER_PATH, appToken, { userid, language: 'zh_CN' }, OrgUserSchema, options);
+  if (!user.unionid) throw new SignInError('PROFILE_INCOMPLETE', { status: 502 });
+  return {
+    userid: user.userid,
+    profile: {
+      unionId: user.unionid,
+      nick: user.name,
+      avatarUrl: user.avatar || undefined,
+      mobile: user.mobile || undefined,
+      stateCode: user.state_code || undefined,
+      email: user.email || undefined,
+    },
+  };
 }
 
 /** topapi errcodes (dingtalk-api.md 2.2) to our codes. */

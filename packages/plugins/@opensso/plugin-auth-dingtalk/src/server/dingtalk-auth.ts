@@ -1,17 +1,15 @@
 import { AuthConfig, BaseAuth } from '@nocobase/auth';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
-import { isBusy } from './db-errors';
+import { isBusy, retryWhenBusy } from './db-errors';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
 import { toHttpError } from './translate';
 
-/** Attempts of NocoBase's token issuance when the database is busy (SQLite's single writer), with backoff. */
-const SIGN_IN_ATTEMPTS = 4;
-
 /**
- * The `dingtalk` auth type. NocoBase's `auth:signIn` calls `validate()`; here the only accepted proof is the
- * one-time ticket the DingTalk callback left in an httpOnly cookie. Whatever else the request carries (a token,
- * a profile, a user id in the body) is ignored (checklist A10).
+ * The `dingtalk` auth type. NocoBase's `auth:signIn` calls `validate()`; the only proofs it accepts are the
+ * one-time ticket the DingTalk callback left in an httpOnly cookie, or, inside the DingTalk app, a one-time code
+ * from DingTalk's JSAPI (`{ inAppCode }`), which DingTalk itself resolves. Whatever else the request carries (a
+ * token, a profile, a user id in the body) is ignored (checklist A10).
  */
 export function createDingTalkAuth(flow: SignInFlow) {
   return class DingTalkAuth extends BaseAuth {
@@ -26,7 +24,11 @@ export function createDingTalkAuth(flow: SignInFlow) {
       if (this.redeemed) return this.redeemed;
       const ctx = this.ctx as Context;
       try {
-        this.redeemed = await flow.redeem(ctx, this.authenticator.name as string);
+        const inAppCode = (ctx.action?.params?.values as { inAppCode?: unknown } | undefined)?.inAppCode;
+        this.redeemed =
+          typeof inAppCode === 'string' && inAppCode
+            ? await flow.signInInApp(ctx, this.authenticator.name as string, inAppCode)
+            : await flow.redeem(ctx, this.authenticator.name as string);
         return this.redeemed;
       } catch (error) {
         const failure = asSignInError(error);
@@ -40,18 +42,13 @@ export function createDingTalkAuth(flow: SignInFlow) {
      * spent, so failing here would send the person back through DingTalk.
      */
     async signIn() {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await super.signIn();
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-          if (attempt >= SIGN_IN_ATTEMPTS) {
-            const failure = asSignInError(error);
-            logFailure(this.ctx as Context, 'redeem', this.authenticator.name as string, failure);
-            throw toHttpError(this.ctx as Context, failure);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt + Math.random() * 100));
-        }
+      try {
+        return await retryWhenBusy(() => super.signIn());
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        const failure = asSignInError(error);
+        logFailure(this.ctx as Context, 'redeem', this.authenticator.name as string, failure);
+        throw toHttpError(this.ctx as Context, failure);
       }
     }
   };

@@ -31,6 +31,10 @@ const OptionsSchema = z.object({
     .transform((ids) => ids.filter(Boolean)),
   /** Confirm membership in the app's organization through its directory. */
   verifyMembership: z.boolean().catch(false).default(false),
+  /** Sign in by itself when the page runs inside the DingTalk app (免登). */
+  inAppSignIn: z.boolean().catch(false).default(false),
+  /** The organization of the in-app sign-in (the app's own corpId). */
+  corpId: z.string().trim().catch('').default(''),
   profileSync: z
     .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode.default('signup')])) as {
       [K in (typeof PROFILE_FIELDS)[number]]: z.ZodDefault<typeof syncMode>;
@@ -53,12 +57,17 @@ const SavedOptionsSchema = z.object({
   signupWithoutPhone: z.boolean().optional(),
   allowedCorpIds: z.array(z.string()).optional(),
   verifyMembership: z.boolean().optional(),
+  inAppSignIn: z.boolean().optional(),
+  corpId: z.string().optional(),
   profileSync: z.object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, z.enum(SYNC_MODES).optional()]))).partial().optional(),
 });
 
 export function invalidOptionField(raw: unknown): string | undefined {
   const parsed = SavedOptionsSchema.safeParse(raw ?? {});
-  return parsed.success ? undefined : parsed.error.issues[0]?.path.join('.') || 'options';
+  if (!parsed.success) return parsed.error.issues[0]?.path.join('.') || 'options';
+  // In-app sign-in asks DingTalk's JSAPI for a code of one organization: it needs that organization.
+  if (parsed.data.inAppSignIn && !parsed.data.corpId?.trim()) return 'corpId';
+  return undefined;
 }
 
 export function readOptions(raw: unknown): DingTalkOptions {
@@ -72,7 +81,12 @@ export function readOptions(raw: unknown): DingTalkOptions {
   return options;
 }
 
-/** What anonymous `authenticators:publicList` may show: nothing from the options (a whitelist, empty for now). */
-export function getPublicOptions(): Record<string, never> {
-  return {};
+/**
+ * What anonymous `authenticators:publicList` may show (a whitelist): nothing, unless in-app sign-in is on, which
+ * needs the organization and the Client ID in the page to ask DingTalk's JSAPI for a code. Neither is a secret.
+ */
+export function getPublicOptions(raw: unknown): Record<string, unknown> {
+  const options = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  if (options.inAppSignIn !== true || typeof options.corpId !== 'string' || !options.corpId) return {};
+  return { inAppSignIn: true, corpId: options.corpId, clientId: typeof options.clientId === 'string' ? options.clientId : '' };
 }

@@ -1,4 +1,4 @@
-import type { Model } from '@nocobase/database';
+import type { Model, Transaction } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
@@ -22,13 +22,29 @@ export class PluginAuthDingTalkServer extends Plugin {
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
     // A wrong setting is refused when it is saved, with the field named, rather than failing sign-ins later.
-    this.app.db.on('authenticators.beforeSave', async (model: Model, options: { context?: { t?: Translate } }) => {
+    this.app.db.on('authenticators.beforeSave', async (model: Model, options: { context?: { t?: Translate }; transaction?: Transaction }) => {
       if (model.get('authType') !== AUTH_TYPE) return;
-      const field = invalidOptionField(model.get('options'));
-      if (!field) return;
       // In the language of the admin's request when there is one.
       const t: Translate = options?.context?.t ?? ((key, values) => String(this.app.i18n.t(key, values)));
-      throw Object.assign(new Error(t('Invalid DingTalk setting: {{field}}', { ns: NAMESPACE, field })), { status: 400 });
+      const refuse = (message: string, values: Record<string, unknown>) => {
+        throw Object.assign(new Error(t(message, { ns: NAMESPACE, ...values })), { status: 400 });
+      };
+      const field = invalidOptionField(model.get('options'));
+      if (field) refuse('Invalid DingTalk setting: {{field}}', { field });
+      // Inside the DingTalk app the sign-in page signs in by itself: with two candidates it could not choose.
+      const settings = (model.get('options') ?? {}) as { inAppSignIn?: boolean };
+      if (model.get('enabled') && settings.inAppSignIn) {
+        const others = await this.app.db.getRepository('authenticators').find({
+          filter: { authType: AUTH_TYPE, enabled: true, ...(model.get('id') ? { id: { $ne: model.get('id') } } : {}) },
+          transaction: options?.transaction,
+        });
+        const other = others.find((row: Model) => (row.get('options') as { inAppSignIn?: boolean } | null)?.inAppSignIn);
+        if (other) {
+          refuse('Only one enabled DingTalk authenticator can sign in automatically inside the DingTalk app; "{{name}}" already does.', {
+            name: other.get('name'),
+          });
+        }
+      }
     });
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(

@@ -34,9 +34,18 @@ function apiBasePath(env: NodeJS.ProcessEnv): string {
   return `${publicPath(env)}api/`;
 }
 
+/** The app's public origin: `APP_URL`, else (with a warning in the settings form) the request's. */
+function origin(ctx: RequestLike, env: NodeJS.ProcessEnv): string {
+  return configuredOrigin(env) ?? `${ctx.protocol}://${ctx.host}`;
+}
+
+/** The page to set as the DingTalk app's homepage: the app itself, which signs in by itself inside DingTalk. */
+export function homepageUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
+  return new URL(`${publicPath(env)}admin`, origin(ctx, env)).toString();
+}
+
 export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
-  const origin = configuredOrigin(env) ?? `${ctx.protocol}://${ctx.host}`;
-  const url = new URL(`${apiBasePath(env)}dingtalk:redirect`, origin);
+  const url = new URL(`${apiBasePath(env)}dingtalk:redirect`, origin(ctx, env));
   const appName = ctx.app?.name;
   if (appName && appName !== 'main') url.searchParams.set('__appName', appName);
   return url.toString();

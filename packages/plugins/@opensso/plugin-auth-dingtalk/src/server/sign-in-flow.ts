@@ -17,12 +17,14 @@ import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
 import { currentUserId } from './current-user';
 import { AppTokenCache } from './app-token';
 import { callbackQuery } from './callback-redaction';
-import { isBusy, isUniqueViolation } from './db-errors';
+import { isBusy, isUniqueViolation, retryWhenBusy } from './db-errors';
 import {
   buildAuthorizationUrl,
   exchangeAuthCode,
   getCurrentUser,
+  getOrgUser,
   getUserIdByUnionId,
+  getUserInfoByCode,
   hostsFromEnv,
   timeoutFromEnv,
 } from './dingtalk-api';
@@ -142,14 +144,17 @@ export class SignInFlow {
         return appPageUrl(pending.returnPath, { [QUERY.link]: authenticator.name });
       }
 
-      const { user, outcome } = await resolveUser({
-        db: ctx.db as Database,
-        lock: this.lock,
-        authenticatorName: authenticator.name,
-        identity,
-        policy: options,
-        log: ctx.logger,
-      });
+      // DingTalk's part is done (its code is spent): only the database writes are repeated if it is busy.
+      const { user, outcome } = await retryWhenBusy(() =>
+        resolveUser({
+          db: ctx.db as Database,
+          lock: this.lock,
+          authenticatorName: authenticator.name,
+          identity,
+          policy: options,
+          log: ctx.logger,
+        }),
+      );
       const ticket = await this.tickets.issue({
         authenticator: authenticator.name,
         userId: user.get('id') as number,
@@ -190,13 +195,7 @@ export class SignInFlow {
     requestIds: string[],
   ): Promise<DingTalkIdentity> {
     const hosts = hostsFromEnv();
-    const callOptions = {
-      timeoutMs: timeoutFromEnv(),
-      onResponse: (event: ApiEvent) => {
-        if (event.requestId) requestIds.push(event.requestId);
-        ctx.logger?.debug?.('dingtalk: api call', { authenticator, ...event });
-      },
-    };
+    const callOptions = this.callOptions(ctx, authenticator, requestIds);
     const token = await exchangeAuthCode(hosts, { ...options, code }, callOptions);
     if (options.allowedCorpIds.length > 0 && !(token.corpId && options.allowedCorpIds.includes(token.corpId))) {
       throw new SignInError('ORGANIZATION_NOT_ALLOWED', { status: 403, dingtalkCode: token.corpId ? 'corp-not-allowed' : 'no-corp' });
@@ -212,6 +211,55 @@ export class SignInFlow {
       );
     }
     return { profile, corpId: token.corpId, userid };
+  }
+
+  /**
+   * Sign-in inside the DingTalk app (免登): the page got a one-time code from DingTalk's JSAPI. The organization
+   * app's token resolves it to the member (`topapi/v2/user/getuserinfo`, then `topapi/v2/user/get`), who then
+   * goes through the same identity and matching code as the browser flow, keyed by the same unionId. DingTalk
+   * honours a code once: a replay is refused there (40078) before anything is created.
+   */
+  async signInInApp(ctx: Context, authenticatorName: string, code: string): Promise<Model> {
+    const authenticator = await loadAuthenticator(ctx, authenticatorName);
+    const options = readOptions(authenticator.options);
+    if (!options.inAppSignIn || !options.corpId) throw new SignInError('AUTHENTICATOR_INVALID');
+    if (options.allowedCorpIds.length > 0 && !options.allowedCorpIds.includes(options.corpId)) {
+      throw new SignInError('ORGANIZATION_NOT_ALLOWED', { status: 403 });
+    }
+    const requestIds: string[] = [];
+    const hosts = hostsFromEnv();
+    const callOptions = this.callOptions(ctx, authenticator.name, requestIds);
+    const member = await this.appTokens.withToken(
+      { appKey: options.clientId, appSecret: options.clientSecret },
+      hosts,
+      callOptions,
+      async (appToken) => {
+        const { userid } = await getUserInfoByCode(hosts, appToken, code, callOptions);
+        return getOrgUser(hosts, appToken, userid, callOptions);
+      },
+    );
+    const { user, outcome } = await retryWhenBusy(() =>
+      resolveUser({
+        db: ctx.db as Database,
+        lock: this.lock,
+        authenticatorName: authenticator.name,
+        identity: { profile: member.profile, corpId: options.corpId, userid: member.userid },
+        policy: options,
+        log: ctx.logger,
+      }),
+    );
+    ctx.logger?.info?.('dingtalk: in-app sign-in succeeded', { authenticator: authenticator.name, outcome, userId: user.get('id'), requestIds });
+    return user;
+  }
+
+  private callOptions(ctx: Context, authenticator: string, requestIds: string[]) {
+    return {
+      timeoutMs: timeoutFromEnv(),
+      onResponse: (event: ApiEvent) => {
+        if (event.requestId) requestIds.push(event.requestId);
+        ctx.logger?.debug?.('dingtalk: api call', { authenticator, ...event });
+      },
+    };
   }
 
   /** Consumes the ticket cookie for `auth:signIn`: the only proof this auth type accepts from a browser. */

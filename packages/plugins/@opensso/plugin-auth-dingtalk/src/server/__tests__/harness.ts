@@ -17,8 +17,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** A second DingTalk app of the same organization, for tests that need an app token nobody fetched yet. */
+export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-client-secret-2b8e' };
+
 export async function startHarness(): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
+  const emulator = await startEmulator({
+    port: 0,
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, SECOND_CLIENT],
+  });
   process.env.DINGTALK_LOGIN_URL = emulator.url;
   process.env.DINGTALK_API_URL = emulator.url;
   process.env.DINGTALK_OAPI_URL = emulator.url;
