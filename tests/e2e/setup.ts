@@ -16,7 +16,8 @@ let app: UserApp | undefined;
 export async function setup() {
   emulator = await startEmulator({ port: 0, clients: [E2E_CLIENT] });
   const port = Number(process.env.E2E_APP_PORT || 13500);
-  app = await startUserApp({ dir: join(root, 'test-results/e2e/app'), port, dingtalkUrl: emulator.url });
+  // One folder per port, so two runs on different ports (E2E_APP_PORT) do not share an app.
+  app = await startUserApp({ dir: join(root, `test-results/e2e/app-${port}`), port, dingtalkUrl: emulator.url });
   process.env.E2E_APP_URL = app.url;
   process.env.E2E_APP_DIR = app.dir;
   process.env.E2E_EMULATOR_URL = emulator.url;
