@@ -1,10 +1,24 @@
 import type { ISchema } from '@formily/react';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
-import { Alert, Input, Typography } from 'antd';
+import { Alert, Divider, Input, Radio, Select, Typography } from 'antd';
 import React, { useEffect, useMemo, useState } from 'react';
 import { ACTIONS, RESOURCE } from '../constants';
 import { redirectUrlFromBody } from './landing';
 import { useDingTalkTranslation } from './locale';
+import {
+  DEFAULT_MATCH_BY,
+  DEFAULT_SYNC_MODE,
+  MATCH_RULES,
+  matchesByEmail,
+  MatchRule,
+  normalizeCorpIds,
+  normalizeMatchBy,
+  PROFILE_FIELDS,
+  ProfileField,
+  SYNC_MODES,
+  SyncMode,
+  syncModeOf,
+} from './options';
 
 /** Read-only: the callback URL of this app, to paste into DingTalk's developer console. */
 export function RedirectUrl() {
@@ -43,12 +57,104 @@ export function RedirectUrl() {
   );
 }
 
+/** The props formily gives a field's component. */
+type FieldProps<V> = { value?: V; onChange?: (value: V) => void; disabled?: boolean; readOnly?: boolean };
+
+/** A titled divider that opens a group of settings. */
+function Section({ title, description }: { title?: string; description?: string }) {
+  return (
+    <>
+      <Divider orientation="left" orientationMargin={0} style={{ marginTop: 24, marginBottom: description ? 4 : 12 }}>
+        {title}
+      </Divider>
+      {description ? (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+          {description}
+        </Typography.Paragraph>
+      ) : null}
+    </>
+  );
+}
+
+function useMatchRuleLabels(): Record<MatchRule, string> {
+  const { t } = useDingTalkTranslation();
+  return { phone: t('Phone number'), email: t('Email') };
+}
+
+/** The matching rules, in the order the admin picked them (the order they are tried in). */
+function MatchBySelect({ value, onChange, disabled, readOnly }: FieldProps<MatchRule[]>) {
+  const { t } = useDingTalkTranslation();
+  const labels = useMatchRuleLabels();
+  return (
+    <Select<MatchRule>
+      mode="multiple"
+      aria-label={t('Match existing users by')}
+      value={value === undefined ? DEFAULT_MATCH_BY : normalizeMatchBy(value)}
+      onChange={(next) => onChange?.(normalizeMatchBy(next))}
+      options={MATCH_RULES.map((rule) => ({ value: rule, label: labels[rule] }))}
+      placeholder={t('No matching: only linked DingTalk accounts')}
+      disabled={disabled || readOnly}
+      allowClear
+    />
+  );
+}
+
+/** corpIds typed or pasted as tags (nothing to pick from: the dropdown stays closed). */
+function CorpIdsSelect({ value, onChange, disabled, readOnly }: FieldProps<string[]>) {
+  const { t } = useDingTalkTranslation();
+  return (
+    <Select<string>
+      mode="tags"
+      open={false}
+      suffixIcon={null}
+      aria-label={t('Allowed DingTalk organizations')}
+      tokenSeparators={[',', ' ', ';', '\n']}
+      value={normalizeCorpIds(value)}
+      onChange={(next) => onChange?.(normalizeCorpIds(next))}
+      placeholder={t('Any organization')}
+      disabled={disabled || readOnly}
+    />
+  );
+}
+
+function SyncModeRadios({ value, onChange, disabled, readOnly, label }: FieldProps<SyncMode> & { label?: string }) {
+  const { t } = useDingTalkTranslation();
+  const labels: Record<SyncMode, string> = {
+    signup: t('At sign-up only'),
+    fill: t('Fill if empty'),
+    overwrite: t('Overwrite'),
+  };
+  return (
+    <Radio.Group
+      optionType="button"
+      aria-label={label}
+      value={syncModeOf(value)}
+      onChange={(event) => onChange?.(syncModeOf(event.target.value))}
+      options={SYNC_MODES.map((mode) => ({ value: mode, label: labels[mode] }))}
+      disabled={disabled || readOnly}
+    />
+  );
+}
+
 /** Rendered by plugin-auth inside the authenticator's `options` field: the names below are `options.*`. */
 export function AdminSettingsForm() {
   const { t } = useDingTalkTranslation();
 
-  const schema = useMemo<ISchema>(
-    () => ({
+  const schema = useMemo<ISchema>(() => {
+    const fieldLabels: Record<ProfileField, string> = {
+      nickname: t('Nickname'),
+      email: t('Email'),
+      phone: t('Phone number'),
+    };
+    const checkbox = (title: string, description: string): ISchema => ({
+      type: 'boolean',
+      title,
+      description,
+      'x-decorator': 'FormItem',
+      'x-component': 'Checkbox',
+      default: false,
+    });
+    return {
       type: 'object',
       properties: {
         notice: {
@@ -62,16 +168,6 @@ export function AdminSettingsForm() {
               'Create an app in the DingTalk developer console and grant it these permissions: Contact.User.Read (read personal contact information) and Contact.User.mobile (personal phone number).',
             ),
           },
-        },
-        autoSignup: {
-          type: 'boolean',
-          title: t('Sign up automatically when the user does not exist'),
-          'x-decorator': 'FormItem',
-          'x-component': 'Checkbox',
-          default: false,
-          description: t(
-            'If no user matches the DingTalk account (by phone number), a new user is created. When off, such sign-ins are refused.',
-          ),
         },
         clientId: {
           type: 'string',
@@ -106,10 +202,112 @@ export function AdminSettingsForm() {
           'x-component': 'DingTalkRedirectUrl',
           description: t('Paste this URL into the DingTalk developer console.'),
         },
-      },
-    }),
-    [t],
-  );
 
-  return <SchemaComponent schema={schema} components={{ Alert, DingTalkRedirectUrl: RedirectUrl }} />;
+        matchingSection: {
+          type: 'void',
+          'x-component': 'DingTalkSection',
+          'x-component-props': { title: t('Matching and sign-up') },
+        },
+        matchBy: {
+          type: 'array',
+          title: t('Match existing users by'),
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkMatchBy',
+          default: [...DEFAULT_MATCH_BY],
+          description: t(
+            'When a DingTalk account that is not linked to a user yet signs in, it is compared with existing users on these fields, in the order shown. Exactly one match: the account is linked to that user. Several: the sign-in is refused. None selected: no matching; other DingTalk accounts can only sign up (if allowed below).',
+          ),
+        },
+        emailWarning: {
+          type: 'void',
+          'x-decorator': 'FormItem',
+          'x-component': 'Alert',
+          'x-component-props': {
+            showIcon: true,
+            type: 'warning',
+            message: t(
+              "DingTalk does not verify email addresses: anyone can put a colleague's address on their own DingTalk account and be signed in as that colleague. Match by email only if your organization manages its members' DingTalk accounts.",
+            ),
+          },
+          // Shown only while email is one of the matching rules.
+          'x-reactions': (field) => {
+            field.visible = matchesByEmail(field.query('.matchBy').value());
+          },
+        },
+        autoSignup: checkbox(
+          t('Sign up automatically when the user does not exist'),
+          t('When no existing user matches the DingTalk account, a new user is created. When off, such sign-ins are refused.'),
+        ),
+        signupWithoutPhone: checkbox(
+          t('Accept DingTalk accounts without a phone number'),
+          t(
+            'DingTalk shares a phone number only if the app has the Contact.User.mobile permission and the account has one. When off, a DingTalk account without one is refused; when on, it signs in (or up) by its DingTalk identity alone.',
+          ),
+        ),
+
+        organizationSection: {
+          type: 'void',
+          'x-component': 'DingTalkSection',
+          'x-component-props': { title: t('Organization') },
+        },
+        allowedCorpIds: {
+          type: 'array',
+          title: t('Allowed DingTalk organizations'),
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkCorpIds',
+          default: [],
+          description: t(
+            'The corpIds of the DingTalk organizations whose members may sign in; type or paste them, then press Enter. Empty: any DingTalk account may sign in.',
+          ),
+        },
+        verifyMembership: checkbox(
+          t("Check membership in the organization's directory"),
+          t(
+            "At each sign-in, also ask the organization's directory whether the person is a member, so that people who have left it are refused. The app must then be an enterprise internal app of that organization, whose AppKey and AppSecret are the Client ID and Client Secret above.",
+          ),
+        ),
+
+        profileSection: {
+          type: 'void',
+          'x-component': 'DingTalkSection',
+          'x-component-props': {
+            title: t('Profile sync'),
+            description: t(
+              'When the nickname, email and phone number from DingTalk are copied to the NocoBase user. At sign-up only: when the user is created. Fill if empty: also at each sign-in, into empty fields. Overwrite: at each sign-in, replacing the current value.',
+            ),
+          },
+        },
+        profileSync: {
+          type: 'object',
+          properties: Object.fromEntries(
+            PROFILE_FIELDS.map((field): [ProfileField, ISchema] => [
+              field,
+              {
+                type: 'string',
+                title: fieldLabels[field],
+                'x-decorator': 'FormItem',
+                'x-component': 'DingTalkSyncMode',
+                'x-component-props': { label: fieldLabels[field] },
+                default: DEFAULT_SYNC_MODE,
+              },
+            ]),
+          ),
+        },
+      },
+    };
+  }, [t]);
+
+  return (
+    <SchemaComponent
+      schema={schema}
+      components={{
+        Alert,
+        DingTalkRedirectUrl: RedirectUrl,
+        DingTalkSection: Section,
+        DingTalkMatchBy: MatchBySelect,
+        DingTalkCorpIds: CorpIdsSelect,
+        DingTalkSyncMode: SyncModeRadios,
+      }}
+    />
+  );
 }

@@ -9,18 +9,16 @@ import {
   authUrlRequest,
   GENERIC_ERROR,
   Landing,
-  Message,
   messageFor,
   parseLanding,
-  requestFailure,
+  Shown,
+  shownFromError,
   stripLandingParams,
+  textOf,
   ticketSignInRequest,
   tokenFromBody,
 } from './landing';
 import { useDingTalkTranslation } from './locale';
-
-/** A message to show: a translation key, or the server's own (already localized) text. */
-type Shown = Message | { text: string };
 
 type State =
   | { status: 'idle' }
@@ -38,14 +36,6 @@ function initialState(landing: Landing): State {
     return { status: 'error', shown: messageFor(landing.code, landing.detail) };
   }
   return { status: 'idle' };
-}
-
-function shownFromError(error: unknown): Shown {
-  const failure = requestFailure(error);
-  if (failure.code) {
-    return messageFor(failure.code, failure.detail);
-  }
-  return failure.serverMessage ? { text: failure.serverMessage } : { key: GENERIC_ERROR };
 }
 
 /**
@@ -133,14 +123,7 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
   const busy = state.status === 'starting' || state.status === 'exchanging';
   const title = authenticator.title || t('Sign in with DingTalk');
   const label = state.status === 'exchanging' ? t('Signing in with DingTalk…') : title;
-  const error =
-    state.status === 'error'
-      ? 'text' in state.shown
-        ? state.shown.text
-        : state.shown.values
-          ? t(state.shown.key, state.shown.values)
-          : t(state.shown.key)
-      : undefined;
+  const error = state.status === 'error' ? textOf(t, state.shown) : undefined;
 
   return (
     <Space direction="vertical" style={{ display: 'flex' }} data-testid={`dingtalk-signin-${name}`}>

@@ -1,8 +1,14 @@
 import { Plugin } from '@nocobase/client';
 import AuthPlugin from '@nocobase/plugin-auth/client';
-import { AUTH_TYPE } from '../constants';
+import { AUTH_TYPE, LINKS_SNIPPET, NAMESPACE } from '../constants';
 import { AdminSettingsForm } from './AdminSettingsForm';
+import { DingTalkLinkLanding } from './LinkLanding';
+import { DingTalkLinksSettings } from './LinksSettings';
+import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAccounts';
 import { SignInButton } from './SignInButton';
+
+/** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
+export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
 
 /** The v1 client (the /admin UI and its /signin page). */
 export class PluginAuthDingTalkClient extends Plugin {
@@ -11,6 +17,26 @@ export class PluginAuthDingTalkClient extends Plugin {
     const auth = this.app.pm.get(AuthPlugin);
     auth?.registerType(AUTH_TYPE, {
       components: { SignInButton, AdminSettingsForm },
+    });
+
+    // The user menu (top right): after plugin-users' "Change password" (100), before the language (350). Hidden
+    // when no DingTalk sign-in is enabled, which it asks now rather than when the menu first opens.
+    prefetchDingTalkEnabled(this.app.apiClient);
+    this.app.addUserCenterSettingsItem({
+      name: 'dingtalkAccount',
+      Component: DingTalkAccountMenuItem,
+      sort: 200,
+    });
+
+    // Finishes a DingTalk link on whatever page the user started it from.
+    this.app.addProvider(DingTalkLinkLanding);
+
+    this.app.pluginSettingsManager.add(LINKS_SETTINGS_NAME, {
+      title: `{{t("DingTalk accounts", { ns: "${NAMESPACE}" })}}`,
+      icon: 'TeamOutlined',
+      Component: DingTalkLinksSettings,
+      aclSnippet: LINKS_SNIPPET,
+      sort: 50,
     });
   }
 }

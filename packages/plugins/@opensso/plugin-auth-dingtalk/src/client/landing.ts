@@ -13,9 +13,9 @@ export type Landing =
   /** The callback failed. `code` is undefined when the URL carried a code this version does not know. */
   | { kind: 'error'; code?: ErrorCode; detail?: string };
 
-type SearchInput = string | URLSearchParams;
+export type SearchInput = string | URLSearchParams;
 
-function toParams(search: SearchInput): URLSearchParams {
+export function toParams(search: SearchInput): URLSearchParams {
   return typeof search === 'string' ? new URLSearchParams(search) : search;
 }
 
@@ -129,7 +129,7 @@ export function ticketSignInRequest(name: string): TicketSignInRequest {
 /** What a failed request tells the user: a contract code, else the server's own message, else nothing. */
 export type RequestFailure = { code?: ErrorCode; detail?: string; serverMessage?: string };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
@@ -181,4 +181,27 @@ export function redirectUrlFromBody(body: unknown): string | undefined {
   const data = isRecord(body) ? body.data : undefined;
   const url = isRecord(data) ? data.redirectUrl : undefined;
   return typeof url === 'string' && url ? url : undefined;
+}
+
+/** A message to show: a translation key (with its values), or the server's own, already localized, text. */
+export type Shown = { key: string; values?: Record<string, string> } | { text: string };
+
+/** What to tell the user about a failed request: the contract code's sentence, else the server's text, else a generic one. */
+export function shownFromError(error: unknown): Shown {
+  const failure = requestFailure(error);
+  if (failure.code) {
+    return messageFor(failure.code, failure.detail);
+  }
+  return failure.serverMessage ? { text: failure.serverMessage } : { key: GENERIC_ERROR };
+}
+
+/**
+ * The text of a Shown, translated with `t` (react-i18next's, or anything with its shape). Values are not
+ * HTML-escaped by i18next: React escapes the text it renders, and a nickname like "A&B" must not show "&amp;".
+ */
+export function textOf(t: (key: string, options?: Record<string, unknown>) => string, shown: Shown): string {
+  if ('text' in shown) {
+    return shown.text;
+  }
+  return shown.values ? t(shown.key, { ...shown.values, interpolation: { escapeValue: false } }) : t(shown.key);
 }

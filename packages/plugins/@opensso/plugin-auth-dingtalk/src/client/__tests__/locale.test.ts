@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../errors';
 import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
+import { LINK_DONE, LINK_DONE_AS, LINKED, LINKED_AS, LINKED_AS_SINCE, LINKED_SINCE, NOT_LINKED } from '../links';
 
 const clientDir = join(__dirname, '..');
 const localeDir = join(clientDir, '..', 'locale');
@@ -11,14 +12,28 @@ const locales = Object.fromEntries(
   languages.map((lang) => [lang, JSON.parse(readFileSync(join(localeDir, `${lang}.json`), 'utf8')) as Record<string, string>]),
 );
 
-/** Every literal passed to `t('...')` in the client sources (the English sentence is the key). */
+/**
+ * Every literal passed to `t('...')` or `t("...")` in the client sources (the English sentence is the key), and the
+ * keys kept in constants.
+ */
 function keysUsedInSources(): string[] {
-  const keys = new Set<string>([GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL, ...Object.values(ERROR_MESSAGES)]);
+  const keys = new Set<string>([
+    GENERIC_ERROR,
+    PERMISSION_DENIED_NO_DETAIL,
+    ...Object.values(ERROR_MESSAGES),
+    NOT_LINKED,
+    LINKED,
+    LINKED_AS,
+    LINKED_SINCE,
+    LINKED_AS_SINCE,
+    LINK_DONE,
+    LINK_DONE_AS,
+  ]);
   for (const file of readdirSync(clientDir)) {
     if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;
     const source = readFileSync(join(clientDir, file), 'utf8');
-    for (const match of source.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) {
-      keys.add(match[1].replace(/\\'/g, "'"));
+    for (const match of source.matchAll(/\bt\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g)) {
+      keys.add(match[1] !== undefined ? match[1].replace(/\\'/g, "'") : match[2].replace(/\\"/g, '"'));
     }
   }
   return [...keys];
@@ -30,6 +45,9 @@ describe('locales', () => {
   it('finds the keys of the sources', () => {
     expect(keys).toContain('Sign in with DingTalk');
     expect(keys).toContain('Client Secret');
+    // Double-quoted (it has an apostrophe), and inside the settings page's title template.
+    expect(keys).toContain("Check membership in the organization's directory");
+    expect(keys).toContain('DingTalk accounts');
   });
 
   it.each(languages)('%s translates every key the client uses', (lang) => {

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { matchesByEmail, normalizeCorpIds, normalizeMatchBy, syncModeOf } from '../options';
+
+describe('normalizeMatchBy', () => {
+  it("keeps the admin's order, each rule once", () => {
+    expect(normalizeMatchBy(['email', 'phone'])).toEqual(['email', 'phone']);
+    expect(normalizeMatchBy(['phone', 'email', 'phone'])).toEqual(['phone', 'email']);
+  });
+
+  it('keeps an empty choice (no matching) and drops unknown rules', () => {
+    expect(normalizeMatchBy([])).toEqual([]);
+    expect(normalizeMatchBy(['username', 'phone', 3, null])).toEqual(['phone']);
+  });
+
+  it("is the server's default when the option was never saved", () => {
+    expect(normalizeMatchBy(undefined)).toEqual(['phone']);
+    expect(normalizeMatchBy('email')).toEqual(['phone']);
+  });
+});
+
+describe('matchesByEmail', () => {
+  it('is true only while email is one of the rules', () => {
+    expect(matchesByEmail(['phone', 'email'])).toBe(true);
+    expect(matchesByEmail(['email'])).toBe(true);
+    expect(matchesByEmail(['phone'])).toBe(false);
+    expect(matchesByEmail([])).toBe(false);
+    expect(matchesByEmail(undefined)).toBe(false);
+  });
+});
+
+describe('normalizeCorpIds', () => {
+  it('splits pasted lists, trims, drops empties and repeats, keeps order', () => {
+    expect(normalizeCorpIds([' dingA ', 'dingB,dingC', 'dingA', '', 'dingD;  dingE\ndingF'])).toEqual([
+      'dingA',
+      'dingB',
+      'dingC',
+      'dingD',
+      'dingE',
+      'dingF',
+    ]);
+    // Full-width separators, as typed with a Chinese input method.
+    expect(normalizeCorpIds(['dingA，dingB；dingC'])).toEqual(['dingA', 'dingB', 'dingC']);
+  });
+
+  it('accepts nothing else than strings', () => {
+    expect(normalizeCorpIds(undefined)).toEqual([]);
+    expect(normalizeCorpIds([1, null, 'dingA'])).toEqual(['dingA']);
+    expect(normalizeCorpIds('dingA dingB')).toEqual(['dingA', 'dingB']);
+  });
+});
+
+describe('syncModeOf', () => {
+  it('is the mode, or sign-up only', () => {
+    expect(syncModeOf('fill')).toBe('fill');
+    expect(syncModeOf('overwrite')).toBe('overwrite');
+    expect(syncModeOf('always')).toBe('signup');
+    expect(syncModeOf(undefined)).toBe('signup');
+  });
+});

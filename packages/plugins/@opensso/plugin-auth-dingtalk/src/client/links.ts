@@ -1,0 +1,375 @@
+/**
+ * Pure logic of linking a DingTalk account to a signed-in user, kept free of React and of the host so it can be
+ * unit-tested: the requests of the `dingtalk:*` link actions, reading their answers, the `dingtalk_link` landing
+ * after DingTalk, and what the "DingTalk account" dialog and the admin page show.
+ */
+import { ACTIONS, AUTH_TYPE, QUERY, RESOURCE } from '../constants';
+import { ErrorCode, isErrorCode, SAFE_DETAIL } from '../errors';
+import { isRecord, SearchInput, Shown, stripLandingParams, toParams } from './landing';
+
+const action = (name: keyof typeof ACTIONS) => `${RESOURCE}:${ACTIONS[name]}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests. All of them carry the user's own NocoBase token (the API client adds it) and `skipNotify`: the
+// caller shows a translated message instead of the host's raw notification.
+
+export type LinkUrlRequest = {
+  url: string;
+  method: 'post';
+  headers: { 'X-Authenticator': string };
+  data: { redirect: string };
+  skipNotify: true;
+};
+
+/**
+ * Starts linking: the server answers `{ url }` (DingTalk's authorization page) and, once DingTalk is done, sends
+ * the browser back to `redirect` with `?dingtalk_link=<name>` or `?dingtalk_error=…`.
+ */
+export function linkUrlRequest(name: string, redirect: string): LinkUrlRequest {
+  return {
+    url: action('getLinkUrl'),
+    method: 'post',
+    headers: { 'X-Authenticator': name },
+    data: { redirect },
+    skipNotify: true,
+  };
+}
+
+export type PostRequest<D> = { url: string; method: 'post'; data: D; skipNotify: true };
+export type GetRequest<P = undefined> = { url: string; method: 'get'; params?: P; skipNotify: true };
+
+/** Redeems the one-time link ticket the callback left in an httpOnly cookie. */
+export function completeLinkRequest(name: string): PostRequest<{ authenticator: string }> {
+  return { url: action('completeLink'), method: 'post', data: { authenticator: name }, skipNotify: true };
+}
+
+export function myLinksRequest(): GetRequest {
+  return { url: action('listMyLinks'), method: 'get', skipNotify: true };
+}
+
+export function unlinkMeRequest(name: string): PostRequest<{ authenticator: string }> {
+  return { url: action('unlinkMe'), method: 'post', data: { authenticator: name }, skipNotify: true };
+}
+
+export type UserId = number | string;
+
+export function linksRequest(
+  name: string,
+  page: number,
+  pageSize: number,
+): GetRequest<{ authenticator: string; page: number; pageSize: number }> {
+  return { url: action('listLinks'), method: 'get', params: { authenticator: name, page, pageSize }, skipNotify: true };
+}
+
+export function removeLinkRequest(name: string, userId: UserId): PostRequest<{ authenticator: string; userId: UserId }> {
+  return { url: action('removeLink'), method: 'post', data: { authenticator: name, userId }, skipNotify: true };
+}
+
+/** Enabled authenticators, as the sign-in page lists them (anyone may call it). */
+export function publicListRequest(): GetRequest {
+  return { url: 'authenticators:publicList', method: 'get', skipNotify: true };
+}
+
+/** Every DingTalk authenticator, enabled or not (needs the `pm.auth.authenticators` snippet). */
+export function dingTalkAuthenticatorsRequest(): GetRequest<{
+  filter: { authType: string };
+  paginate: false;
+  sort: string[];
+}> {
+  return {
+    url: 'authenticators:list',
+    method: 'get',
+    params: { filter: { authType: AUTH_TYPE }, paginate: false, sort: ['sort', 'id'] },
+    skipNotify: true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Answers. NocoBase wraps an action's body as `{ data: body }`; a `{ rows, count }` body becomes
+// `{ data: rows, meta: { count } }`. Nothing is trusted beyond its expected type.
+
+function dataOf(body: unknown): unknown {
+  return isRecord(body) ? body.data : undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function isUserId(value: unknown): value is UserId {
+  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '');
+}
+
+export type AuthenticatorEntry = { name: string; title?: string; enabled: boolean };
+
+/**
+ * The DingTalk authenticators of an `authenticators:publicList` (enabled ones only, no `enabled` field) or
+ * `authenticators:list` answer, in the server's order.
+ */
+export function dingTalkAuthenticatorsFromBody(body: unknown): AuthenticatorEntry[] {
+  const data = dataOf(body);
+  if (!Array.isArray(data)) {
+    return [];
+  }
+  const entries: AuthenticatorEntry[] = [];
+  for (const item of data) {
+    if (!isRecord(item) || item.authType !== AUTH_TYPE) continue;
+    const name = optionalString(item.name);
+    if (!name || entries.some((entry) => entry.name === name)) continue;
+    const title = optionalString(item.title);
+    const enabled = item.enabled !== false;
+    entries.push(title ? { name, title, enabled } : { name, enabled });
+  }
+  return entries;
+}
+
+/** One of the current user's DingTalk links (`dingtalk:listMyLinks`). */
+export type MyLink = { authenticator: string; title?: string; nickname?: string; linkedAt?: string };
+
+export function myLinksFromBody(body: unknown): MyLink[] {
+  const data = dataOf(body);
+  if (!Array.isArray(data)) {
+    return [];
+  }
+  const links: MyLink[] = [];
+  for (const item of data) {
+    if (!isRecord(item)) continue;
+    const authenticator = optionalString(item.authenticator);
+    if (!authenticator) continue;
+    const link: MyLink = { authenticator };
+    const title = optionalString(item.title);
+    const nickname = optionalString(item.nickname);
+    const linkedAt = optionalString(item.linkedAt);
+    if (title) link.title = title;
+    if (nickname) link.nickname = nickname;
+    if (linkedAt) link.linkedAt = linkedAt;
+    links.push(link);
+  }
+  return links;
+}
+
+/** `dingtalk:completeLink`'s `{ authenticator, nickname }`. */
+export function completedLinkFromBody(body: unknown): { authenticator?: string; nickname?: string } {
+  const data = dataOf(body);
+  if (!isRecord(data)) {
+    return {};
+  }
+  const result: { authenticator?: string; nickname?: string } = {};
+  const authenticator = optionalString(data.authenticator);
+  const nickname = optionalString(data.nickname);
+  if (authenticator) result.authenticator = authenticator;
+  if (nickname) result.nickname = nickname;
+  return result;
+}
+
+export type LinkedUser = { id: UserId; nickname?: string; username?: string; email?: string; phone?: string };
+
+/** A row of `dingtalk:listLinks`: a link (`usersAuthenticators`) with its user and DingTalk's identifiers. */
+export type LinkRow = {
+  userId: UserId;
+  user?: LinkedUser;
+  uuid?: string;
+  nickname?: string;
+  unionId?: string;
+  openId?: string;
+  corpId?: string;
+  dingTalkUserId?: string;
+  createdAt?: string;
+};
+
+function linkedUser(value: unknown): LinkedUser | undefined {
+  if (!isRecord(value) || !isUserId(value.id)) {
+    return undefined;
+  }
+  const user: LinkedUser = { id: value.id };
+  for (const key of ['nickname', 'username', 'email', 'phone'] as const) {
+    const text = optionalString(value[key]);
+    if (text) user[key] = text;
+  }
+  return user;
+}
+
+function linkRow(value: unknown): LinkRow | undefined {
+  if (!isRecord(value) || !isUserId(value.userId)) {
+    return undefined;
+  }
+  const row: LinkRow = { userId: value.userId };
+  const user = linkedUser(value.user);
+  if (user) row.user = user;
+  const uuid = optionalString(value.uuid);
+  const nickname = optionalString(value.nickname);
+  const createdAt = optionalString(value.createdAt);
+  if (uuid) row.uuid = uuid;
+  if (nickname) row.nickname = nickname;
+  if (createdAt) row.createdAt = createdAt;
+  const meta = isRecord(value.meta) ? value.meta : {};
+  const unionId = optionalString(meta.unionId) ?? uuid;
+  const openId = optionalString(meta.openId);
+  const corpId = optionalString(meta.corpId);
+  const dingTalkUserId = optionalString(meta.userid);
+  if (unionId) row.unionId = unionId;
+  if (openId) row.openId = openId;
+  if (corpId) row.corpId = corpId;
+  if (dingTalkUserId) row.dingTalkUserId = dingTalkUserId;
+  return row;
+}
+
+export type LinksPage = { rows: LinkRow[]; count: number };
+
+/** `dingtalk:listLinks`, whether NocoBase unwrapped `{ rows, count }` into `{ data: rows, meta }` or not. */
+export function linksPageFromBody(body: unknown): LinksPage {
+  const data = dataOf(body);
+  let rawRows: unknown;
+  let rawCount: unknown;
+  if (Array.isArray(data)) {
+    rawRows = data;
+    rawCount = isRecord(body) && isRecord(body.meta) ? body.meta.count : undefined;
+  } else if (isRecord(data)) {
+    rawRows = data.rows;
+    rawCount = data.count;
+  }
+  const rows = Array.isArray(rawRows)
+    ? rawRows.map(linkRow).filter((row): row is LinkRow => row !== undefined)
+    : [];
+  const count = typeof rawCount === 'number' && Number.isInteger(rawCount) && rawCount >= rows.length ? rawCount : rows.length;
+  return { rows, count };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The "DingTalk account" dialog.
+
+/** One line of the dialog: a DingTalk sign-in method and whether the current user is linked through it. */
+export type AccountRow = {
+  name: string;
+  title?: string;
+  /** Enabled: the user can link through it. A link of a disabled authenticator is still listed, to unlink. */
+  available: boolean;
+  link?: { nickname?: string; linkedAt?: string };
+};
+
+export function accountRows(authenticators: AuthenticatorEntry[], links: MyLink[]): AccountRow[] {
+  const linkOf = (name: string) => links.find((link) => link.authenticator === name);
+  const toLink = (link: MyLink) => ({
+    ...(link.nickname ? { nickname: link.nickname } : {}),
+    ...(link.linkedAt ? { linkedAt: link.linkedAt } : {}),
+  });
+  const rows: AccountRow[] = authenticators
+    .filter((entry) => entry.enabled)
+    .map((entry) => {
+      const link = linkOf(entry.name);
+      const title = entry.title ?? link?.title;
+      return {
+        name: entry.name,
+        ...(title ? { title } : {}),
+        available: true,
+        ...(link ? { link: toLink(link) } : {}),
+      };
+    });
+  for (const link of links) {
+    if (rows.some((row) => row.name === link.authenticator)) continue;
+    rows.push({
+      name: link.authenticator,
+      ...(link.title ? { title: link.title } : {}),
+      available: false,
+      link: toLink(link),
+    });
+  }
+  return rows;
+}
+
+/** A date (ISO string from the server) for people, or undefined when it is not a date. */
+export function formatDate(value: string | undefined, locale: string | undefined, withTime = false): string | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    return undefined;
+  }
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: 'short', day: 'numeric' };
+  try {
+    return new Intl.DateTimeFormat(locale || undefined, options).format(date);
+  } catch {
+    // An unknown locale tag.
+    return new Intl.DateTimeFormat(undefined, options).format(date);
+  }
+}
+
+export const NOT_LINKED = 'Not linked';
+export const LINKED_AS_SINCE = 'Linked as {{nickname}} since {{date}}';
+export const LINKED_AS = 'Linked as {{nickname}}';
+export const LINKED_SINCE = 'Linked since {{date}}';
+export const LINKED = 'Linked';
+
+/** The state line of a dialog row, as an i18n key and its values. */
+export function linkStateMessage(row: AccountRow, locale: string | undefined): Shown {
+  if (!row.link) {
+    return { key: NOT_LINKED };
+  }
+  const nickname = row.link.nickname;
+  const date = formatDate(row.link.linkedAt, locale);
+  if (nickname && date) return { key: LINKED_AS_SINCE, values: { nickname, date } };
+  if (nickname) return { key: LINKED_AS, values: { nickname } };
+  if (date) return { key: LINKED_SINCE, values: { date } };
+  return { key: LINKED };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The landing after linking at DingTalk, on any page of the signed-in app.
+
+export const LINK_DONE = 'Your DingTalk account is linked.';
+export const LINK_DONE_AS = 'Your DingTalk account {{nickname}} is linked.';
+
+/** The success message of `completeLink`, naming the DingTalk account when the server gave its nickname. */
+export function linkDoneMessage(nickname: string | undefined): Shown {
+  return nickname ? { key: LINK_DONE_AS, values: { nickname } } : { key: LINK_DONE };
+}
+
+export type LinkLanding =
+  | { kind: 'none' }
+  /** DingTalk approved: a link ticket for this authenticator waits in a cookie, to redeem with completeLink. */
+  | { kind: 'link'; authenticator: string }
+  /** The linking failed at DingTalk or at the callback. `code` is undefined for a code this version does not know. */
+  | { kind: 'error'; code?: ErrorCode; detail?: string };
+
+export function parseLinkLanding(search: SearchInput): LinkLanding {
+  const params = toParams(search);
+  const rawError = params.get(QUERY.error);
+  if (rawError !== null) {
+    const code = isErrorCode(rawError) ? rawError : undefined;
+    const rawDetail = params.get(QUERY.detail);
+    const detail = rawDetail !== null && SAFE_DETAIL.test(rawDetail) ? rawDetail : undefined;
+    return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
+  }
+  const authenticator = params.get(QUERY.link);
+  if (authenticator) {
+    return { kind: 'link', authenticator };
+  }
+  return { kind: 'none' };
+}
+
+/**
+ * The pages of NocoBase's auth layout (router paths): the sign-in page handles its own `dingtalk_*` parameters
+ * (its DingTalk button), and nobody is signed in on the others.
+ */
+const AUTH_PAGES = ['/signin', '/signup', '/forgot-password', '/reset-password'];
+
+/** Whether the link landing runs on this router path (relative to the app's router basename). */
+export function isLinkLandingPage(routerPathname: string): boolean {
+  const path = routerPathname.replace(/\/+$/, '') || '/';
+  return !AUTH_PAGES.includes(path);
+}
+
+/**
+ * Where DingTalk's round trip should come back to: the page the user is on, as a path under the app's public path
+ * (`APP_PUBLIC_PATH`, which the server puts back in front), sub-app prefix (`/apps/<name>/`) included, without any
+ * `dingtalk_*` parameter of an earlier landing. `pathname` is the browser's (`window.location.pathname`).
+ */
+export function linkReturnPath(pathname: string, search: SearchInput, publicPath = '/'): string {
+  const prefix = `/${publicPath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+  const path = pathname || '/';
+  const underPublicPath = prefix !== '/' && (path + '/').startsWith(prefix) ? `/${path.slice(prefix.length)}` : path;
+  return `${underPublicPath}${stripLandingParams(search)}`;
+}

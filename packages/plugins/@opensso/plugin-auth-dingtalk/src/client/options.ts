@@ -1,0 +1,57 @@
+/**
+ * Pure logic of the admin settings form: the values the form writes into `authenticators.options`, shaped the way
+ * the server reads them (src/server/options.ts), with the same defaults.
+ */
+import { MATCH_RULES, MatchRule, PROFILE_FIELDS, ProfileField, SYNC_MODES, SyncMode } from '../constants';
+
+/** What the server assumes when an option is absent: what the form shows for an authenticator saved before it. */
+export const DEFAULT_MATCH_BY: MatchRule[] = ['phone'];
+export const DEFAULT_SYNC_MODE: SyncMode = 'signup';
+
+export function isMatchRule(value: unknown): value is MatchRule {
+  return typeof value === 'string' && (MATCH_RULES as readonly string[]).includes(value);
+}
+
+export function isSyncMode(value: unknown): value is SyncMode {
+  return typeof value === 'string' && (SYNC_MODES as readonly string[]).includes(value);
+}
+
+/** The matching rules in the admin's order, each once; anything else dropped. Not an array: the default. */
+export function normalizeMatchBy(value: unknown): MatchRule[] {
+  if (!Array.isArray(value)) {
+    return [...DEFAULT_MATCH_BY];
+  }
+  const rules: MatchRule[] = [];
+  for (const item of value) {
+    if (isMatchRule(item) && !rules.includes(item)) rules.push(item);
+  }
+  return rules;
+}
+
+/** Whether the admin chose to match by email (the form then warns that DingTalk does not verify it). */
+export function matchesByEmail(value: unknown): boolean {
+  return normalizeMatchBy(value).includes('email');
+}
+
+/**
+ * DingTalk organization IDs (corpIds) as typed or pasted: trimmed, split on commas, semicolons and white space,
+ * empty ones and repeats dropped, order kept.
+ */
+export function normalizeCorpIds(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  const ids: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') continue;
+    for (const part of item.split(/[\s,;，；]+/)) {
+      if (part && !ids.includes(part)) ids.push(part);
+    }
+  }
+  return ids;
+}
+
+export function syncModeOf(value: unknown): SyncMode {
+  return isSyncMode(value) ? value : DEFAULT_SYNC_MODE;
+}
+
+export { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES };
+export type { MatchRule, ProfileField, SyncMode };
