@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  people,
   APP_URL,
-  CLIENT_ID,
-  CLIENT_SECRET,
+  CREDENTIALS,
   Harness,
   approveAtDingTalk,
   countUsers,
@@ -18,23 +18,11 @@ import {
 
 let h: Harness;
 let seq = 0;
-const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 
-function person(overrides: Record<string, string> = {}) {
-  seq += 1;
-  return {
-    nick: `账号${seq}`,
-    mobile: `1340000${String(1000 + seq)}`,
-    stateCode: '86',
-    email: `acct${seq}@example.com`,
-    unionId: `acct-union-${seq}`,
-    openId: `acct-open-${seq}`,
-    ...overrides,
-  };
-}
+const person = people('账号', '1340000');
 
 async function authenticator(name: string, options: Record<string, unknown>) {
-  await createAuthenticator(h.app, { name, options: { ...credentials, ...options } });
+  await createAuthenticator(h.app, { name, options: { ...CREDENTIALS, ...options } });
   return name;
 }
 
@@ -315,7 +303,7 @@ describe('saving settings', () => {
     const bad = await admin.post('/api/authenticators:create').send({
       name: 'bad-settings',
       authType: 'dingtalk',
-      options: { ...credentials, matchBy: ['phone', 'username'] },
+      options: { ...CREDENTIALS, matchBy: ['phone', 'username'] },
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('Invalid DingTalk setting: matchBy.1');
@@ -323,7 +311,7 @@ describe('saving settings', () => {
     const good = await admin.post('/api/authenticators:create').send({
       name: 'good-settings',
       authType: 'dingtalk',
-      options: { ...credentials, matchBy: ['email'], profileSync: { email: 'fill' }, allowedCorpIds: ['dingcorp'] },
+      options: { ...CREDENTIALS, matchBy: ['email'], profileSync: { email: 'fill' }, allowedCorpIds: ['dingcorp'] },
     });
     expect(good.status).toBe(200);
   });

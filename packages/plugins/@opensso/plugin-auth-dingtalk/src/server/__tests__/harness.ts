@@ -3,12 +3,16 @@
  * emulator on a loopback port; the plugin reaches the emulator over HTTP exactly as it would reach DingTalk.
  * A "browser" is a supertest agent: it keeps its own cookies, so two agents are two browsers.
  */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMockServer, MockServer } from '@nocobase/test';
 import { startEmulator, type Emulator } from '@opensso/dingtalk-emulator';
 import PluginAuthDingTalkServer from '../plugin';
 
 export const CLIENT_ID = 'dingtestclient';
 export const CLIENT_SECRET = 'test-client-secret-7f3a9c';
+export const CREDENTIALS = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 export const APP_URL = 'http://nocobase.test:13000';
 
 export interface Harness {
@@ -20,7 +24,13 @@ export interface Harness {
 /** A second DingTalk app of the same organization, for tests that need an app token nobody fetched yet. */
 export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-client-secret-2b8e' };
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * `databaseFile`: SQLite in a file rather than in memory, for tests of concurrent writes. In memory every
+ * transaction shares one connection, which no deployment does, and concurrent transactions trample each other.
+ */
+export async function startHarness(options: { databaseFile?: boolean } = {}): Promise<Harness> {
+  const databaseFile = options.databaseFile ? join(tmpdir(), `auth-dingtalk-${process.pid}-${Date.now()}.sqlite`) : undefined;
+  if (databaseFile) process.env.DB_STORAGE = databaseFile;
   const emulator = await startEmulator({
     port: 0,
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, SECOND_CLIENT],
@@ -41,6 +51,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await app.destroy();
       await emulator.close();
+      if (databaseFile) rmSync(databaseFile, { force: true });
     },
   };
 }
@@ -60,6 +71,26 @@ export async function createAuthenticator(
 }
 
 export type Browser = ReturnType<MockServer['agent']>;
+
+/**
+ * A factory of DingTalk identities nobody has seen yet. Each test file passes its own tag and 7-digit phone
+ * prefix, so the people of one file never match another's users.
+ */
+export function people(tag: string, phonePrefix: string) {
+  let seq = 0;
+  return (overrides: Record<string, string> = {}) => {
+    seq += 1;
+    return {
+      nick: `${tag}${seq}`,
+      mobile: `${phonePrefix}${String(1000 + seq)}`,
+      stateCode: '86',
+      email: `${phonePrefix}.${seq}@example.com`,
+      unionId: `${phonePrefix}-union-${seq}`,
+      openId: `${phonePrefix}-open-${seq}`,
+      ...overrides,
+    };
+  };
+}
 
 /** Step 1: the sign-in button asks for DingTalk's authorization URL. */
 export async function startSignIn(browser: Browser, authenticator = 'dingtalk', redirect: unknown = '/admin/settings') {

@@ -2,11 +2,8 @@
  * Sign-in inside the DingTalk app (免登): a one-time JSAPI code, resolved with the organization app's cached
  * token through the same identity and matching code as the browser flow.
  */
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CLIENT_ID,
@@ -20,8 +17,6 @@ import {
 } from './harness';
 
 let h: Harness;
-// A database file: concurrent first sign-ins need real transactions (see linking.test.ts).
-const dbFile = join(tmpdir(), `auth-dingtalk-in-app-${process.pid}.sqlite`);
 const corpId = 'dingemulatorcorp';
 const appTokenCalls = () => h.emulator.counters()['POST /v1.0/oauth2/accessToken'] ?? 0;
 
@@ -32,8 +27,8 @@ async function inAppSignIn(code: string, authenticator = 'dingtalk-in-app') {
 const code = (identity: string, clientId = CLIENT_ID) => h.emulator.mintJsapiCode({ identity, corpId, clientId }).code;
 
 beforeAll(async () => {
-  process.env.DB_STORAGE = dbFile;
-  h = await startHarness();
+  // Concurrent first sign-ins need real transactions.
+  h = await startHarness({ databaseFile: true });
   await createAuthenticator(h.app, {
     name: 'dingtalk-in-app',
     options: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoSignup: true, inAppSignIn: true, corpId },
@@ -42,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  rmSync(dbFile, { force: true });
 });
 
 beforeEach(() => {

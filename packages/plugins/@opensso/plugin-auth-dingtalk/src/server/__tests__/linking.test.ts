@@ -2,9 +2,6 @@
  * Atomic linking: the unique (authenticator, uuid) index and first sign-ins racing each other
  * (checklist F1; issue "Hardening", point 2).
  */
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_INDEX_NAME, ensureUniqueLinkIndex } from '../link-index';
 import {
@@ -20,19 +17,14 @@ import {
 } from './harness';
 
 let h: Harness;
-// A database file, as in production: with SQLite in memory every transaction shares one connection, which no
-// real deployment does, and concurrent transactions would trample each other there.
-const dbFile = join(tmpdir(), `auth-dingtalk-linking-${process.pid}.sqlite`);
 
 beforeAll(async () => {
-  process.env.DB_STORAGE = dbFile;
-  h = await startHarness();
+  h = await startHarness({ databaseFile: true });
   await createAuthenticator(h.app);
 }, 60_000);
 
 afterAll(async () => {
   await h?.close();
-  rmSync(dbFile, { force: true });
 });
 
 async function indexNames() {

@@ -3,8 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
+  CREDENTIALS,
   Harness,
   countLinks,
   countUsers,
@@ -14,18 +13,17 @@ import {
 } from './harness';
 
 let h: Harness;
-const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 const appTokenCalls = () => h.emulator.counters()['POST /v1.0/oauth2/accessToken'] ?? 0;
 
 beforeAll(async () => {
   h = await startHarness();
   await createAuthenticator(h.app, {
     name: 'corp-only',
-    options: { ...credentials, autoSignup: true, allowedCorpIds: ['dingemulatorcorp'] },
+    options: { ...CREDENTIALS, autoSignup: true, allowedCorpIds: ['dingemulatorcorp'] },
   });
   await createAuthenticator(h.app, {
     name: 'corp-members',
-    options: { ...credentials, autoSignup: true, allowedCorpIds: ['dingemulatorcorp', 'dingothercorp'], verifyMembership: true },
+    options: { ...CREDENTIALS, autoSignup: true, allowedCorpIds: ['dingemulatorcorp', 'dingothercorp'], verifyMembership: true },
   });
 }, 60_000);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../errors';
 import { sha256 } from '../one-time-store';
 import {
+  people,
   APP_URL,
   CLIENT_ID,
   CLIENT_SECRET,
@@ -25,20 +26,8 @@ import {
 } from './harness';
 
 let h: Harness;
-let seq = 0;
 
-function person(overrides: Record<string, string> = {}) {
-  seq += 1;
-  return {
-    nick: `检查${seq}`,
-    mobile: `1350000${String(1000 + seq)}`,
-    stateCode: '86',
-    email: `check${seq}@example.com`,
-    unionId: `check-union-${seq}`,
-    openId: `check-open-${seq}`,
-    ...overrides,
-  };
-}
+const person = people('检查', '1350000');
 
 const tokenCalls = () => h.emulator.counters()['POST /v1.0/oauth2/userAccessToken'] ?? 0;
 const dingtalkCalls = () =>

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  people,
   APP_URL,
   CLIENT_SECRET,
   Harness,
-  approveAtDingTalk,
   countLinks,
   countUsers,
   createAuthenticator,
-  followCallback,
   redeem,
   signInWithDingTalk,
   startHarness,
@@ -15,21 +14,8 @@ import {
 } from './harness';
 
 let h: Harness;
-let seq = 0;
 
-/** A DingTalk identity nobody has seen yet. */
-function person(overrides: Record<string, string> = {}) {
-  seq += 1;
-  return {
-    nick: `钉钉用户${seq}`,
-    mobile: `1390000${String(1000 + seq)}`,
-    stateCode: '86',
-    email: `dt${seq}@example.com`,
-    unionId: `union-${seq}-${Math.random().toString(36).slice(2)}`,
-    openId: `open-${seq}`,
-    ...overrides,
-  };
-}
+const person = people('钉钉用户', '1390000');
 
 beforeAll(async () => {
   h = await startHarness();
@@ -119,7 +105,7 @@ describe('browser sign-in', () => {
   });
 
   it('does not put an email that another user holds on the new account', async () => {
-    const taken = `taken${seq}@example.com`;
+    const taken = 'taken@example.com';
     await h.app.db.getRepository('users').create({ values: { nickname: 'Owner', email: taken } });
     const identity = person({ email: taken });
     const { signIn } = await signInWithDingTalk(h, identity);
