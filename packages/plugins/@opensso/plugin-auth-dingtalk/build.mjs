@@ -2,6 +2,8 @@
 //   dist/server/index.js  CommonJS, zod bundled in, @nocobase/* left to the host app
 //   dist/client/index.js  a named AMD module: the host page loads it with RequireJS and provides
 //                         react, antd, @nocobase/client, @formily/*, i18n... itself
+//   dist/client/dingtalk-jsapi.js  DingTalk's JSAPI (the parts the in-app sign-in uses), a plain script the main
+//                         bundle adds to the page only inside the DingTalk app
 //   dist/locale/*.json    served by the app under the package name (the i18n namespace)
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
@@ -45,6 +47,9 @@ const browserProvided = new Set([
   '@dnd-kit/core', '@dnd-kit/sortable', 'axios', 'dayjs', 'lodash', 'ahooks', '@emotion/css', 'file-saver',
 ]);
 
+/** The identifier the browser bundle reads its own URL from (declared in src/client/types.d.ts). */
+const BUNDLE_URL = '__OPENSSO_DINGTALK_BUNDLE_URL__';
+
 export async function buildPlugin({ minify = true } = {}) {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
@@ -82,26 +87,52 @@ export async function buildPlugin({ minify = true } = {}) {
     metafile: true,
   });
   const code = client.outputFiles[0].text;
+  // DingTalk's JSAPI belongs in its own chunk: ordinary browsers must not download it with the main bundle.
+  const jsapiInMain = Object.keys(client.metafile.inputs).filter((input) => input.includes('node_modules/dingtalk-jsapi/'));
+  if (jsapiInMain.length) {
+    throw new Error(`the main browser bundle includes dingtalk-jsapi (${jsapiInMain[0]}…): import it only from src/client/dingtalk-jsapi.ts`);
+  }
   const deps = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
   const missing = deps.filter((id) => !browserProvided.has(id) && !/^@nocobase\/plugin-[a-z0-9-]+\/client$/.test(id));
   if (missing.length) {
     throw new Error(`the browser bundle requires modules the NocoBase host page does not define: ${missing.join(', ')}`);
   }
   // A named define with explicit dependencies: RequireJS loads them before running the factory, so the
-  // CommonJS `require` calls inside resolve synchronously.
+  // CommonJS `require` calls inside resolve synchronously. The factory is made while the file runs, when
+  // `document.currentScript` is the script tag RequireJS added for it: its `src` (else RequireJS's module URI) is
+  // the bundle's own URL, which the in-app sign-in needs to find dingtalk-jsapi.js next to it (src/client/types.d.ts).
   const amd =
     `define(${JSON.stringify(pkg.name)}, ${JSON.stringify(['require', 'exports', 'module', ...deps])}, ` +
-    `function (require, exports, module) {\n${code}\n});\n`;
+    `(function (${BUNDLE_URL}) { return function (require, exports, module) {\n"use strict";\n` +
+    `if (!${BUNDLE_URL} && module && typeof module.uri === "string") ${BUNDLE_URL} = module.uri;\n` +
+    `${code}\n}; })(typeof document !== "undefined" && document.currentScript && document.currentScript.src || ""));\n`;
   mkdirSync(join(dist, 'client'), { recursive: true });
   writeFileSync(join(dist, 'client/index.js'), amd);
 
+  // DingTalk's JSAPI, only the core, its platform bridges and the two APIs the in-app sign-in calls (the whole
+  // package is about 300 KB minified). A plain script: it leaves its API on `window` (src/client/jsapi-contract.ts).
+  const jsapi = await build({
+    entryPoints: [join(root, 'src/client/dingtalk-jsapi.ts')],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2019',
+    minify,
+    logLevel: 'warning',
+  });
+  const jsapiCode = jsapi.outputFiles[0].text;
+  writeFileSync(join(dist, 'client/dingtalk-jsapi.js'), jsapiCode);
+
   cpSync(join(root, 'src/locale'), join(dist, 'locale'), { recursive: true });
   writeFileSync(join(dist, 'externalVersion.js'), 'module.exports = {};\n');
-  return { clientBytes: Buffer.byteLength(amd), clientDeps: deps };
+  return { clientBytes: Buffer.byteLength(amd), jsapiBytes: Buffer.byteLength(jsapiCode), clientDeps: deps };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  const { clientBytes } = await buildPlugin();
-  console.log(`built ${pkg.name} in ${Date.now() - started} ms (client bundle ${clientBytes} bytes)`);
+  const { clientBytes, jsapiBytes } = await buildPlugin();
+  console.log(
+    `built ${pkg.name} in ${Date.now() - started} ms (client bundle ${clientBytes} bytes, DingTalk JSAPI chunk ${jsapiBytes} bytes)`,
+  );
 }

@@ -1,11 +1,12 @@
 import type { ISchema } from '@formily/react';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
-import { Alert, Divider, Input, Radio, Select, Typography } from 'antd';
-import React, { useEffect, useMemo, useState } from 'react';
+import { Alert, Divider, Input, Radio, Select, Switch, Typography } from 'antd';
+import React, { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { ACTIONS, RESOURCE } from '../constants';
-import { redirectUrlFromBody } from './landing';
 import { useDingTalkTranslation } from './locale';
 import {
+  ConsoleUrls,
+  consoleUrlsFromBody,
   DEFAULT_MATCH_BY,
   DEFAULT_SYNC_MODE,
   MATCH_RULES,
@@ -20,19 +21,21 @@ import {
   syncModeOf,
 } from './options';
 
-/** Read-only: the callback URL of this app, to paste into DingTalk's developer console. */
-export function RedirectUrl() {
-  const { t } = useDingTalkTranslation();
-  const api = useAPIClient();
-  const [state, setState] = useState<{ url?: string; failed?: boolean }>({});
+type ConsoleUrlsState = { urls?: ConsoleUrls; failed?: boolean };
 
+/** The URLs for DingTalk's developer console, asked once per settings form and shared by its two URL fields. */
+const ConsoleUrlsContext = createContext<ConsoleUrlsState>({});
+
+function useConsoleUrls(): ConsoleUrlsState {
+  const api = useAPIClient();
+  const [state, setState] = useState<ConsoleUrlsState>({});
   useEffect(() => {
     let cancelled = false;
     api
       .request({ url: `${RESOURCE}:${ACTIONS.getRedirectUrl}`, method: 'get', skipNotify: true })
       .then((response) => {
-        const url = redirectUrlFromBody(response.data);
-        if (!cancelled) setState(url ? { url } : { failed: true });
+        const urls = consoleUrlsFromBody(response.data);
+        if (!cancelled) setState(urls ? { urls } : { failed: true });
       })
       .catch(() => {
         if (!cancelled) setState({ failed: true });
@@ -41,20 +44,48 @@ export function RedirectUrl() {
       cancelled = true;
     };
   }, [api]);
+  return state;
+}
 
+/** A read-only, copyable URL of this app to paste into DingTalk's developer console. */
+function ConsoleUrlField({ which }: { which: 'redirectUrl' | 'homepageUrl' }) {
+  const { t } = useDingTalkTranslation();
+  const { urls, failed } = useContext(ConsoleUrlsContext);
+  const url = urls?.[which];
+  const missing = failed || (urls !== undefined && !url);
+  const missingText =
+    which === 'redirectUrl' ? t('The Redirect URL could not be loaded.') : t('The Homepage URL could not be loaded.');
   return (
-    <Input
-      readOnly
-      value={state.url ?? ''}
-      status={state.failed ? 'error' : undefined}
-      placeholder={state.failed ? t('The Redirect URL could not be loaded.') : t('Loading…')}
-      addonAfter={
-        state.url ? (
-          <Typography.Text copyable={{ text: state.url, tooltips: [t('Copy'), t('Copied')] }} />
-        ) : null
-      }
-    />
+    <>
+      <Input
+        readOnly
+        value={url ?? ''}
+        status={missing ? 'error' : undefined}
+        placeholder={missing ? missingText : t('Loading…')}
+        addonAfter={url ? <Typography.Text copyable={{ text: url, tooltips: [t('Copy'), t('Copied')] }} /> : null}
+      />
+      {url && urls && !urls.fromConfiguration ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 8 }}
+          message={t(
+            'This URL comes from the address you are using now, because APP_URL is not set on the server. Set APP_URL to the public address of NocoBase so that DingTalk always gets the right one.',
+          )}
+        />
+      ) : null}
+    </>
   );
+}
+
+/** Read-only: the callback URL of this app, to paste into DingTalk's developer console. */
+export function RedirectUrl() {
+  return <ConsoleUrlField which="redirectUrl" />;
+}
+
+/** Read-only: the page to set as the homepage of the DingTalk app's H5 micro-app (in-app sign-in). */
+export function HomepageUrl() {
+  return <ConsoleUrlField which="homepageUrl" />;
 }
 
 /** The props formily gives a field's component. */
@@ -114,6 +145,13 @@ function CorpIdsSelect({ value, onChange, disabled, readOnly }: FieldProps<strin
       placeholder={t('Any organization')}
       disabled={disabled || readOnly}
     />
+  );
+}
+
+/** A boolean option as a switch (unset reads as off). */
+function OptionSwitch({ value, onChange, disabled, readOnly, label }: FieldProps<boolean> & { label?: string }) {
+  return (
+    <Switch aria-label={label} checked={value === true} onChange={(checked) => onChange?.(checked)} disabled={disabled || readOnly} />
   );
 }
 
@@ -267,6 +305,44 @@ export function AdminSettingsForm() {
           ),
         ),
 
+        inAppSection: {
+          type: 'void',
+          'x-component': 'DingTalkSection',
+          'x-component-props': { title: t('Inside the DingTalk app') },
+        },
+        inAppSignIn: {
+          type: 'boolean',
+          title: t('Sign in automatically inside the DingTalk app'),
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkSwitch',
+          'x-component-props': { label: t('Sign in automatically inside the DingTalk app') },
+          default: false,
+          description: t(
+            'When NocoBase is opened inside the DingTalk app (from the workbench), the sign-in page signs the person in with their DingTalk account without a click (免登). The app must be an enterprise internal app of the organization below. Only one enabled DingTalk sign-in can have this on.',
+          ),
+        },
+        corpId: {
+          type: 'string',
+          title: t('Organization corpId'),
+          'x-decorator': 'FormItem',
+          'x-component': 'Input',
+          'x-component-props': { autoComplete: 'off', placeholder: 'ding…' },
+          description: t(
+            'The corpId of the DingTalk organization whose members sign in inside the DingTalk app (shown in the DingTalk developer console). Required when signing in automatically.',
+          ),
+          // Required only while automatic sign-in is on.
+          'x-reactions': (field) => {
+            if ('setRequired' in field) field.setRequired(field.query('.inAppSignIn').value() === true);
+          },
+        },
+        homepageUrl: {
+          type: 'void',
+          title: t('Homepage URL'),
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkHomepageUrl',
+          description: t("Set this as the homepage of the app's H5 micro-app in the DingTalk developer console."),
+        },
+
         profileSection: {
           type: 'void',
           'x-component': 'DingTalkSection',
@@ -297,17 +373,23 @@ export function AdminSettingsForm() {
     };
   }, [t]);
 
+  const urls = useConsoleUrls();
+
   return (
-    <SchemaComponent
-      schema={schema}
-      components={{
-        Alert,
-        DingTalkRedirectUrl: RedirectUrl,
-        DingTalkSection: Section,
-        DingTalkMatchBy: MatchBySelect,
-        DingTalkCorpIds: CorpIdsSelect,
-        DingTalkSyncMode: SyncModeRadios,
-      }}
-    />
+    <ConsoleUrlsContext.Provider value={urls}>
+      <SchemaComponent
+        schema={schema}
+        components={{
+          Alert,
+          DingTalkRedirectUrl: RedirectUrl,
+          DingTalkHomepageUrl: HomepageUrl,
+          DingTalkSwitch: OptionSwitch,
+          DingTalkSection: Section,
+          DingTalkMatchBy: MatchBySelect,
+          DingTalkCorpIds: CorpIdsSelect,
+          DingTalkSyncMode: SyncModeRadios,
+        }}
+      />
+    </ConsoleUrlsContext.Provider>
   );
 }

@@ -1,9 +1,11 @@
-import { useAPIClient, useCurrentUserContext } from '@nocobase/client';
-import { Authenticator, useRedirect } from '@nocobase/plugin-auth/client';
+import { useAPIClient, useApp, useCurrentUserContext } from '@nocobase/client';
+import { Authenticator, AuthenticatorsContext, useRedirect } from '@nocobase/plugin-auth/client';
 import { Alert, Button, Space } from 'antd';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { DingTalkLogo } from './DingTalkLogo';
+import { chooseInAppAuthenticator, InAppConfig, inAppConfigOf, runInAppSignIn, shouldSignInInApp } from './in-app';
+import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './jsapi-loader';
 import {
   authUrlFromBody,
   authUrlRequest,
@@ -26,22 +28,45 @@ type State =
   | { status: 'starting' }
   /** Back from DingTalk: exchanging the ticket cookie for a NocoBase token. */
   | { status: 'exchanging' }
+  /** Inside the DingTalk app: asking its JSAPI for a code and signing in with it, without a click. */
+  | { status: 'in-app' }
   | { status: 'error'; shown: Shown };
 
-function initialState(landing: Landing): State {
+function initialState(landing: Landing, inApp: InAppConfig | undefined): State {
   if (landing.kind === 'signin') {
     return { status: 'exchanging' };
   }
   if (landing.kind === 'error') {
     return { status: 'error', shown: messageFor(landing.code, landing.detail) };
   }
-  return { status: 'idle' };
+  return inApp ? { status: 'in-app' } : { status: 'idle' };
+}
+
+/**
+ * This button's in-app settings when the page signs in by itself with it: inside DingTalk, this authenticator is
+ * the one chosen among the sign-in page's, and nothing else happened on this page load yet.
+ */
+function useInAppSignIn(authenticator: Authenticator, search: string): InAppConfig | undefined {
+  const listed = useContext(AuthenticatorsContext);
+  const [config] = useState(() => {
+    const chosen = chooseInAppAuthenticator(listed && listed.length > 0 ? listed : [authenticator]);
+    const candidate = chosen && chosen.name === authenticator.name ? inAppConfigOf(chosen.options) : undefined;
+    const start = shouldSignInInApp({
+      userAgent: typeof navigator === 'undefined' ? undefined : navigator.userAgent,
+      search,
+      config: candidate,
+      alreadyAttempted: inAppAttempted(),
+    });
+    return start ? candidate : undefined;
+  });
+  return config;
 }
 
 /**
  * One per enabled `dingtalk` authenticator, below the sign-in form. Starts the DingTalk round trip and, when
  * the sign-in page is reached again with this authenticator's `dingtalk_signin` / `dingtalk_error`, finishes
- * the sign-in or shows why it failed.
+ * the sign-in or shows why it failed. Inside the DingTalk app, the authenticator with in-app sign-in signs in by
+ * itself once per page load; when that fails, its message stays and the button works as usual.
  */
 export function SignInButton({ authenticator }: { authenticator: Authenticator }) {
   const { t } = useDingTalkTranslation();
@@ -50,16 +75,30 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
   const navigate = useNavigate();
   const redirect = useRedirect();
   const currentUser = useCurrentUserContext();
+  const app = useApp();
   const name = authenticator.name;
 
   // Read once, when the page is reached: the parameters are removed from the URL right after.
   const [landing] = useState(() => parseLanding(location.search, name));
-  const [state, setState] = useState<State>(() => initialState(landing));
+  const inApp = useInAppSignIn(authenticator, location.search);
+  const [state, setState] = useState<State>(() => initialState(landing, inApp));
   const handled = useRef(false);
+  const inAppStarted = useRef(false);
 
   // The latest values for the asynchronous exchange (the URL changes under it).
   const latest = useRef({ redirect, currentUser });
   latest.current = { redirect, currentUser };
+
+  /** What the SDK's auth.signIn(values, name) does after its request, then on to the page the user wanted. */
+  const finishSignIn = useCallback(
+    async (token: string) => {
+      api.auth.setAuthenticator(name);
+      api.auth.setToken(token);
+      await latest.current.currentUser?.refreshAsync?.();
+      latest.current.redirect();
+    },
+    [api, name],
+  );
 
   useEffect(() => {
     if (landing.kind === 'none' || handled.current) {
@@ -79,16 +118,51 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
           setState({ status: 'error', shown: { key: GENERIC_ERROR } });
           return;
         }
-        // What the SDK's auth.signIn(values, name) does after its request.
-        api.auth.setAuthenticator(name);
-        api.auth.setToken(token);
-        await latest.current.currentUser?.refreshAsync?.();
-        latest.current.redirect();
+        await finishSignIn(token);
       } catch (error) {
         setState({ status: 'error', shown: shownFromError(error) });
       }
     })();
     // Runs once per page load by design (see `handled`).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Inside the DingTalk app: sign in by itself, once per page load (a second button, or this one mounted again after
+  // signing out, stays an ordinary button).
+  useEffect(() => {
+    if (!inApp || inAppStarted.current) {
+      return;
+    }
+    inAppStarted.current = true;
+    if (!claimInAppAttempt()) {
+      setState((current) => (current.status === 'in-app' ? { status: 'idle' } : current));
+      return;
+    }
+    (async () => {
+      const result = await runInAppSignIn(name, inApp, {
+        loadJsapi: () => loadDingTalkJsapi(app.getPublicPath()),
+        send: async (request) => (await api.request(request)).data,
+        mark,
+      });
+      if (result.kind === 'signed-in') {
+        try {
+          await finishSignIn(result.token);
+        } catch (error) {
+          setState({ status: 'error', shown: shownFromError(error) });
+        }
+        return;
+      }
+      if (result.kind === 'not-in-dingtalk') {
+        setState({ status: 'idle' });
+        return;
+      }
+      if (result.failure) {
+        // For whoever debugs a DingTalk setup; the page shows only the translated sentence.
+        console.warn('[@opensso/plugin-auth-dingtalk] in-app sign-in failed:', result.failure.kind, result.failure.jsapi ?? '');
+      }
+      setState({ status: 'error', shown: result.shown });
+    })();
+    // Runs once per page load by design (see claimInAppAttempt).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -120,9 +194,9 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
     }
   }, [api, location.search, name]);
 
-  const busy = state.status === 'starting' || state.status === 'exchanging';
+  const busy = state.status === 'starting' || state.status === 'exchanging' || state.status === 'in-app';
   const title = authenticator.title || t('Sign in with DingTalk');
-  const label = state.status === 'exchanging' ? t('Signing in with DingTalk…') : title;
+  const label = state.status === 'exchanging' || state.status === 'in-app' ? t('Signing in with DingTalk…') : title;
   const error = state.status === 'error' ? textOf(t, state.shown) : undefined;
 
   return (

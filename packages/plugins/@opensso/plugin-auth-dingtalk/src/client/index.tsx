@@ -2,6 +2,7 @@ import { Plugin } from '@nocobase/client';
 import AuthPlugin from '@nocobase/plugin-auth/client';
 import { AUTH_TYPE, LINKS_SNIPPET, NAMESPACE } from '../constants';
 import { AdminSettingsForm } from './AdminSettingsForm';
+import { prefetchDingTalkJsapi } from './jsapi-loader';
 import { DingTalkLinkLanding } from './LinkLanding';
 import { DingTalkLinksSettings } from './LinksSettings';
 import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAccounts';
@@ -18,6 +19,10 @@ export class PluginAuthDingTalkClient extends Plugin {
     auth?.registerType(AUTH_TYPE, {
       components: { SignInButton, AdminSettingsForm },
     });
+
+    // Inside the DingTalk app with nobody signed in, the sign-in page will sign in by itself: fetch DingTalk's JSAPI
+    // (a chunk of its own, which ordinary browsers never load) while the host is still loading that page.
+    prefetchDingTalkJsapi(this.app.getPublicPath(), Boolean(this.app.apiClient.auth.token));
 
     // The user menu (top right): after plugin-users' "Change password" (100), before the language (350). Hidden
     // when no DingTalk sign-in is enabled, which it asks now rather than when the menu first opens.

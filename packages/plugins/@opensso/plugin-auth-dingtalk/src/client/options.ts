@@ -55,3 +55,29 @@ export function syncModeOf(value: unknown): SyncMode {
 
 export { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES };
 export type { MatchRule, ProfileField, SyncMode };
+
+/** What `dingtalk:getRedirectUrl` tells the settings form: the URLs to paste into DingTalk's developer console. */
+export type ConsoleUrls = {
+  /** The OAuth Redirect URL (browser sign-in and linking). */
+  redirectUrl: string;
+  /** The homepage of the app's H5 micro-app (in-app sign-in); absent from servers that predate it. */
+  homepageUrl?: string;
+  /** False when the server has no APP_URL and built the URLs from the address the admin is using. */
+  fromConfiguration: boolean;
+};
+
+/**
+ * The answer body of `dingtalk:getRedirectUrl` (`{ data: { redirectUrl, homepageUrl, fromConfiguration } }`), or
+ * undefined when it has no Redirect URL. A missing `fromConfiguration` (an older server) warns of nothing.
+ */
+export function consoleUrlsFromBody(body: unknown): ConsoleUrls | undefined {
+  const data = typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { redirectUrl, homepageUrl, fromConfiguration } = data as Record<string, unknown>;
+  if (typeof redirectUrl !== 'string' || !redirectUrl) return undefined;
+  return {
+    redirectUrl,
+    ...(typeof homepageUrl === 'string' && homepageUrl ? { homepageUrl } : {}),
+    fromConfiguration: fromConfiguration !== false,
+  };
+}

@@ -6,6 +6,12 @@
  * against their real typings.
  */
 
+/**
+ * Set by build.mjs's wrapper around the browser bundle: the URL the bundle was loaded from (the `src` of the script
+ * tag RequireJS added, else RequireJS's module URI), '' when unknown. Undefined outside the built bundle (unit tests).
+ */
+declare const __OPENSSO_DINGTALK_BUNDLE_URL__: string | undefined;
+
 declare module '@formily/react' {
   /** Subset of formily's JSON schema, as NocoBase schemas use it. */
   export interface ISchema {
@@ -133,7 +139,7 @@ declare module '@nocobase/client' {
 }
 
 declare module '@nocobase/plugin-auth/client' {
-  import type { ComponentType } from 'react';
+  import type { ComponentType, Context } from 'react';
   import { Plugin } from '@nocobase/client';
 
   /** An entry of `authenticators:publicList`. */
@@ -158,6 +164,9 @@ declare module '@nocobase/plugin-auth/client' {
   export class PluginAuthClient extends Plugin {
     registerType(authType: string, options: AuthOptions): void;
   }
+
+  /** The sign-in page's authenticators (`authenticators:publicList`, enabled ones in their order); [] elsewhere. */
+  export const AuthenticatorsContext: Context<Authenticator[]>;
 
   /** Returns a function that navigates to the sign-in page's `?redirect=` (default `next`, '/admin'). */
   export function useRedirect(next?: string): () => void;
@@ -344,6 +353,13 @@ declare module 'antd' {
           onChange?: (page: number, pageSize: number) => void;
         };
   }) => ReactNode;
+
+  export const Switch: ComponentType<{
+    checked?: boolean;
+    onChange?: (checked: boolean) => void;
+    disabled?: boolean;
+    'aria-label'?: string;
+  }>;
 
   export const Tag: ComponentType<{ color?: string; children?: ReactNode; style?: CSSProperties }>;
 

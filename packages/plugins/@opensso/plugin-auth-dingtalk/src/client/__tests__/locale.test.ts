@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../errors';
+import { IN_APP_LOAD_FAILED, IN_APP_REFUSED, IN_APP_TIMEOUT } from '../in-app';
 import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
 import { LINK_DONE, LINK_DONE_AS, LINKED, LINKED_AS, LINKED_AS_SINCE, LINKED_SINCE, NOT_LINKED } from '../links';
 
@@ -28,6 +29,9 @@ function keysUsedInSources(): string[] {
     LINKED_AS_SINCE,
     LINK_DONE,
     LINK_DONE_AS,
+    IN_APP_LOAD_FAILED,
+    IN_APP_TIMEOUT,
+    IN_APP_REFUSED,
   ]);
   for (const file of readdirSync(clientDir)) {
     if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;
@@ -48,6 +52,8 @@ describe('locales', () => {
     // Double-quoted (it has an apostrophe), and inside the settings page's title template.
     expect(keys).toContain("Check membership in the organization's directory");
     expect(keys).toContain('DingTalk accounts');
+    expect(keys).toContain("Set this as the homepage of the app's H5 micro-app in the DingTalk developer console.");
+    expect(keys).toContain(IN_APP_REFUSED);
   });
 
   it.each(languages)('%s translates every key the client uses', (lang) => {

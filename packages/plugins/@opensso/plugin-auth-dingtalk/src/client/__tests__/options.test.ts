@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesByEmail, normalizeCorpIds, normalizeMatchBy, syncModeOf } from '../options';
+import { consoleUrlsFromBody, matchesByEmail, normalizeCorpIds, normalizeMatchBy, syncModeOf } from '../options';
 
 describe('normalizeMatchBy', () => {
   it("keeps the admin's order, each rule once", () => {
@@ -55,5 +55,38 @@ describe('syncModeOf', () => {
     expect(syncModeOf('overwrite')).toBe('overwrite');
     expect(syncModeOf('always')).toBe('signup');
     expect(syncModeOf(undefined)).toBe('signup');
+  });
+});
+
+describe('consoleUrlsFromBody', () => {
+  const redirectUrl = 'https://nocobase.example.com/api/dingtalk:redirect';
+  const homepageUrl = 'https://nocobase.example.com/admin';
+
+  it('reads both URLs and where they come from', () => {
+    expect(consoleUrlsFromBody({ data: { redirectUrl, homepageUrl, fromConfiguration: true } })).toEqual({
+      redirectUrl,
+      homepageUrl,
+      fromConfiguration: true,
+    });
+    expect(consoleUrlsFromBody({ data: { redirectUrl, homepageUrl, fromConfiguration: false } })).toMatchObject({
+      fromConfiguration: false,
+    });
+  });
+
+  it('warns of nothing when an older server does not say (no homepage either)', () => {
+    expect(consoleUrlsFromBody({ data: { redirectUrl } })).toEqual({ redirectUrl, fromConfiguration: true });
+  });
+
+  it('is undefined without a Redirect URL', () => {
+    for (const body of [undefined, null, {}, { data: null }, { data: { redirectUrl: '' } }, { data: { homepageUrl } }, { data: { redirectUrl: 3 } }]) {
+      expect(consoleUrlsFromBody(body)).toBeUndefined();
+    }
+  });
+
+  it('drops a homepage that is not a string', () => {
+    expect(consoleUrlsFromBody({ data: { redirectUrl, homepageUrl: 5, fromConfiguration: true } })).toEqual({
+      redirectUrl,
+      fromConfiguration: true,
+    });
   });
 });

@@ -1,0 +1,466 @@
+/**
+ * Signing in inside the DingTalk app (免登), in Chromium with the emulator's in-client JSAPI bridge: an admin turns on
+ * in-app sign-in in Settings → Authentication, then 李四 opens NocoBase "from the DingTalk workbench" and is signed
+ * in without a click, is the same NocoBase user through the browser flow, and people DingTalk or the server refuse
+ * see a readable message on a usable sign-in page. Screenshots: test-results/e2e/screenshots/in-app-*.png.
+ */
+import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
+import type { Browser, Locator, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminApi,
+  closeUserMenu,
+  currentUserFromPage,
+  launchBrowser,
+  newPerson,
+  openUserMenu,
+  passwordSubmit,
+  screenshot,
+  signInWithPassword,
+  type Person,
+  waitForValue,
+} from './browser';
+
+const appUrl = process.env.E2E_APP_URL!;
+const emulatorUrl = process.env.E2E_EMULATOR_URL!;
+const clientId = process.env.E2E_CLIENT_ID!;
+const clientSecret = process.env.E2E_CLIENT_SECRET!;
+const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
+
+const AUTH_UID = 'dingtalk-in-app';
+const TITLE = 'Sign in with DingTalk (in the app)';
+/** The emulator client's organization. */
+const CORP_ID = 'dingemulatorcorp';
+/** The emulator's 李四: a member of dingemulatorcorp (userid lisi02), +86 13800000002. */
+const LISI = { id: 'lisi', nick: '李四', phone: '13800000002', unionId: 'emuUnionLisi0002iE' };
+const SIGNING_IN = 'Signing in with DingTalk…';
+/** What the page must never show: a stack trace, raw JSON, error codes, the JSAPI's own message. */
+const RAW_ERROR = /\bat .+:\d+:\d+|Error:|[{[]\s*"|NOT_A_MEMBER|errorCode|not a member of organization/;
+const JSAPI_CHUNK = '/static/plugins/@opensso/plugin-auth-dingtalk/dist/client/dingtalk-jsapi.js';
+
+/** A form item of NocoBase's drawer, found by its visible label. */
+function formItem(page: Page, scope: Locator, label: string): Locator {
+  return scope
+    .locator('[aria-label^="block-item-"]')
+    .filter({ has: page.locator('label').getByText(label, { exact: true }) });
+}
+
+function signInBlock(page: Page): Locator {
+  return page.getByTestId(`dingtalk-signin-${AUTH_UID}`);
+}
+
+/** The requests a test cares about: the JSAPI chunk and NocoBase's sign-in. */
+function recordRequests(page: Page) {
+  const chunk: string[] = [];
+  const signIns: Request[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === JSAPI_CHUNK) chunk.push(request.url());
+    if (url.pathname === '/api/auth:signIn' && request.method() === 'POST') signIns.push(request);
+  });
+  return { chunk, signIns };
+}
+
+type BridgeCall = { method: string; params: Record<string, unknown>; result?: unknown; error?: unknown };
+
+/** What the page asked the (emulated) DingTalk client. */
+function bridgeCalls(page: Page): Promise<BridgeCall[]> {
+  return page.evaluate(
+    () => (window as unknown as { __DINGTALK_EMULATOR_BRIDGE__?: { calls: BridgeCall[] } }).__DINGTALK_EMULATOR_BRIDGE__?.calls ?? [],
+  );
+}
+
+let bridgeScript: string | undefined;
+
+/**
+ * A person inside the DingTalk iOS app: the web view's user agent (also sent as the User-Agent header), and the
+ * emulator's bridge playing the client's native side of dingtalk-jsapi's transport, signed in to DingTalk as
+ * `identity`. Set up before any page script runs, on every page of the context.
+ */
+async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
+  bridgeScript ??= await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-US',
+    userAgent: DINGTALK_IOS_USER_AGENT,
+  });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  await context.addInitScript({
+    content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID })};`,
+  });
+  await context.addInitScript({ content: bridgeScript });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return { context, page, visited };
+}
+
+/**
+ * The user menu inside DingTalk: NocoBase opens it on click (not on hover) for a phone's user agent, and closes it on
+ * a click elsewhere.
+ */
+async function openUserMenuInApp(page: Page): Promise<void> {
+  await page.getByTestId('user-center-button').click();
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).waitFor();
+}
+
+async function closeUserMenuInApp(page: Page): Promise<void> {
+  await page.mouse.click(640, 600);
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).waitFor({ state: 'hidden' });
+}
+
+/** Waits until the admin UI shows `nick` in the user menu, on /admin, and closes the menu again. */
+async function expectSignedInAs(page: Page, nick: string, inApp: boolean): Promise<void> {
+  await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
+  await (inApp ? openUserMenuInApp(page) : openUserMenu(page));
+  await page.getByRole('menuitem', { name: nick, exact: true }).waitFor();
+}
+
+async function setFault(fault: unknown): Promise<void> {
+  const res = await fetch(`${emulatorUrl}/__emulator/fault`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function adminToken(): Promise<string> {
+  const res = await fetch(`${appUrl}/api/auth:signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
+    body: JSON.stringify(ADMIN),
+  });
+  return ((await res.json()) as { data: { token: string } }).data.token;
+}
+
+/** The failure case: the page stays /signin with the translated message by the button, and nothing raw. */
+async function expectReadableFailure(page: Page, message: string): Promise<void> {
+  const alert = signInBlock(page).getByRole('alert');
+  await alert.waitFor();
+  expect((await alert.innerText()).trim()).toBe(message);
+  expect(new URL(page.url()).pathname).toBe('/signin');
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(RAW_ERROR);
+  expect(text).not.toContain(SIGNING_IN);
+  // The button is an ordinary DingTalk button again, and the password form is there.
+  const button = page.getByRole('button', { name: TITLE, exact: true });
+  await button.waitFor();
+  expect(await button.isEnabled()).toBe(true);
+  await passwordSubmit(page).waitFor();
+}
+
+describe('signing in inside the DingTalk app', () => {
+  /** The steps are one journey: after a failed step the later ones are skipped, not failed again on timeouts. */
+  let failedStep: string | undefined;
+  function step(name: string, body: () => Promise<void>): void {
+    it(name, async (ctx) => {
+      if (failedStep) ctx.skip();
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        // What the open pages showed when the step failed.
+        let n = 0;
+        for (const context of browser?.contexts() ?? []) {
+          for (const page of context.pages()) await screenshot(page, `in-app-failed-${(n += 1)}`).catch(() => undefined);
+        }
+        throw error;
+      }
+    });
+  }
+
+  let browser: Browser;
+  let lisiId: number;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    // Other test files share this app and this emulator: no fault left, and no authenticator that signs in by
+    // itself (nor a second DingTalk button) left enabled.
+    await setFault(null).catch(() => undefined);
+    try {
+      const token = await adminToken();
+      const get = await adminApi(appUrl, ADMIN.account, ADMIN.password);
+      const stored = await get<{ id: number } | null>('authenticators:get', { filter: { name: AUTH_UID } });
+      if (stored) {
+        await fetch(`${appUrl}/api/authenticators:update?filterByTk=${stored.id}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-authenticator': 'basic' },
+          body: JSON.stringify({ enabled: false }),
+        });
+      }
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  step('lets the admin turn on in-app sign-in in the DingTalk settings', async () => {
+    const admin = await newPerson(browser);
+    const { page } = admin;
+    await signInWithPassword(page, appUrl, ADMIN.account, ADMIN.password);
+    await page.goto(`${appUrl}/admin/settings/auth/authenticators`);
+    await page.getByRole('button', { name: /Add new/ }).hover();
+    await page.getByRole('menuitem', { name: 'DingTalk', exact: true }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: 'Add new' });
+    await drawer.waitFor();
+    const item = (label: string) => formItem(page, drawer, label);
+
+    await item('Auth UID').locator('input').fill(AUTH_UID);
+    await item('Title').locator('input').fill(TITLE);
+    await item('Enabled').getByRole('checkbox').check();
+    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Client ID').locator('input').fill(clientId);
+    await item('Client Secret').locator('input').fill(clientSecret);
+
+    // The section: off by default; the corpId is required only once it is on.
+    const section = drawer.getByRole('separator').filter({ hasText: 'Inside the DingTalk app' });
+    await section.waitFor();
+    const toggle = item('Sign in automatically inside the DingTalk app').getByRole('switch');
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    const corpId = item('Organization corpId');
+    expect(await corpId.locator('.ant-formily-item-asterisk').count()).toBe(0);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await corpId.locator('.ant-formily-item-asterisk').waitFor();
+    // (Typed, then emptied: NocoBase's drawer does not submit again after a refused submit, so no Submit here.)
+    await corpId.locator('input').fill('x');
+    await corpId.locator('input').fill('');
+    await corpId.locator('.ant-formily-item-error-help').waitFor();
+    await corpId.locator('input').fill(CORP_ID);
+    await corpId.locator('.ant-formily-item-error-help').waitFor({ state: 'detached' });
+
+    // The homepage to set in DingTalk's console: loaded from the server, read-only, copyable, no APP_URL warning.
+    const homepage = item('Homepage URL');
+    const shown = await waitForValue(() => homepage.locator('input').inputValue(), (value) => value !== '');
+    expect(shown).toBe(`${appUrl}/admin`);
+    expect(await homepage.locator('input').getAttribute('readonly')).not.toBeNull();
+    await homepage.getByRole('button', { name: 'Copy' }).waitFor();
+    expect(await homepage.innerText()).toContain(
+      "Set this as the homepage of the app's H5 micro-app in the DingTalk developer console.",
+    );
+    expect(await drawer.innerText()).not.toContain('APP_URL');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'in-app-01-settings');
+
+    await drawer.getByRole('button', { name: /Submit/ }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: AUTH_UID }).waitFor();
+
+    const get = await adminApi(appUrl, ADMIN.account, ADMIN.password);
+    const stored = await get<{ enabled: boolean; options: Record<string, unknown> }>('authenticators:get', {
+      filter: { name: AUTH_UID },
+    });
+    expect(stored.enabled).toBe(true);
+    expect(stored.options).toMatchObject({ inAppSignIn: true, corpId: CORP_ID, clientId, autoSignup: true });
+
+    // What anonymous visitors learn about it: only what the JSAPI needs.
+    const list = (await (await fetch(`${appUrl}/api/authenticators:publicList`)).json()) as {
+      data: Array<{ name: string; options?: Record<string, unknown> }>;
+    };
+    expect(list.data.find((a) => a.name === AUTH_UID)?.options).toEqual({ inAppSignIn: true, corpId: CORP_ID, clientId });
+
+    // Without APP_URL on the server, both URLs say where they come from (the server's answer altered here).
+    await page.route('**/api/dingtalk:getRedirectUrl', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { data: Record<string, unknown> };
+      await route.fulfill({ response, json: { ...body, data: { ...body.data, fromConfiguration: false } } });
+    });
+    await page.getByRole('button', { name: /Add new/ }).hover();
+    await page.getByRole('menuitem', { name: 'DingTalk', exact: true }).click();
+    const again = page.getByRole('dialog').filter({ hasText: 'Add new' });
+    await again.waitFor();
+    const warning = 'because APP_URL is not set on the server';
+    await formItem(page, again, 'Homepage URL').getByText(warning, { exact: false }).waitFor();
+    await formItem(page, again, 'Redirect URL').getByText(warning, { exact: false }).waitFor();
+    await formItem(page, again, 'Homepage URL').scrollIntoViewIfNeeded();
+    await screenshot(page, 'in-app-02-settings-app-url-warning');
+    await admin.context.close();
+  });
+
+  step('signs 李四 in inside DingTalk without a click, showing "Signing in with DingTalk…" meanwhile', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    const { page } = lisi;
+    const requests = recordRequests(page);
+    // Hold NocoBase's answer until the intermediate state has been seen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/auth:signIn', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${appUrl}/admin`);
+    const block = signInBlock(page);
+    await block.getByText(SIGNING_IN, { exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    expect(await block.getByRole('button').getAttribute('aria-busy')).toBe('true');
+    await screenshot(page, 'in-app-03-signing-in');
+    release();
+
+    await expectSignedInAs(page, LISI.nick, true);
+    await screenshot(page, 'in-app-04-signed-in-as-lisi');
+    await closeUserMenuInApp(page);
+    const me = await currentUserFromPage(page);
+    expect(me).toMatchObject({ nickname: LISI.nick, phone: LISI.phone });
+    lisiId = me!.id;
+
+    // dd.requestAuthCode (the client reports 7.6.0) for this organization and app, once; one sign-in request.
+    const calls = await bridgeCalls(page);
+    expect(calls.map((c) => c.method)).toEqual(['runtime.permission.requestAuthCodeV2']);
+    expect(calls[0].params).toMatchObject({ corpId: CORP_ID, clientId });
+    expect(requests.signIns).toHaveLength(1);
+    expect(requests.signIns[0].headers()['x-authenticator']).toBe(AUTH_UID);
+    expect(Object.keys(requests.signIns[0].postDataJSON() as object)).toEqual(['inAppCode']);
+    expect(requests.chunk).toHaveLength(1);
+    expect(requests.chunk[0]).toMatch(/dingtalk-jsapi\.js\?hash=/);
+    // Through the sign-in page, back to the page asked for, and no code or token in any URL shown.
+    expect(lisi.visited.some((url) => new URL(url).pathname === '/signin')).toBe(true);
+    expect(lisi.visited.filter((url) => /token=|code=|ticket/i.test(url))).toEqual([]);
+    await lisi.context.close();
+  });
+
+  step('signs in by itself again, measured from navigation start', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    const { page } = lisi;
+    const requests = recordRequests(page);
+    await page.goto(`${appUrl}/admin`);
+    await page.waitForFunction(() => performance.getEntriesByName('dingtalk-in-app:signed-in').length > 0);
+    await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
+    await page.getByTestId('user-center-button').waitFor();
+    const timing = await page.evaluate(() => {
+      const marks = Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('dingtalk-in-app:'))
+          .map((m) => [m.name.replace('dingtalk-in-app:', ''), Math.round(m.startTime)]),
+      );
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return {
+        marks,
+        domContentLoaded: nav ? Math.round(nav.domContentLoadedEventEnd) : undefined,
+        load: nav ? Math.round(nav.loadEventEnd) : undefined,
+        adminUiShown: Math.round(performance.now()),
+      };
+    });
+    console.log(
+      `[in-app timing] from navigation start: DOMContentLoaded ${timing.domContentLoaded} ms, load ${timing.load} ms, ` +
+        `attempt started ${timing.marks.start} ms, JSAPI ready ${timing.marks['jsapi-ready']} ms, code ${timing.marks.code} ms, ` +
+        `signed in (token) ${timing.marks['signed-in']} ms, admin UI shown ≤ ${timing.adminUiShown} ms`,
+    );
+    expect(timing.marks['signed-in']).toBeGreaterThan(0);
+    await expectSignedInAs(page, LISI.nick, true);
+    await screenshot(page, 'in-app-05-signed-in-again-measured');
+    expect((await currentUserFromPage(page))?.id).toBe(lisiId);
+    expect(requests.signIns).toHaveLength(1);
+
+    // Signing out inside DingTalk lands on the sign-in page, which does not sign straight back in (one attempt
+    // per page load): the button is an ordinary one, and no second code or sign-in is asked for.
+    await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/signin');
+    const button = page.getByRole('button', { name: TITLE, exact: true });
+    await button.waitFor();
+    await page.waitForTimeout(1500);
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    expect(await currentUserFromPage(page)).toBeNull();
+    expect((await bridgeCalls(page)).length).toBe(1);
+    expect(requests.signIns).toHaveLength(1);
+    await screenshot(page, 'in-app-06-signed-out-stays-signed-out');
+    await lisi.context.close();
+  });
+
+  step('makes 李四 the same NocoBase user through the browser flow, where the JSAPI is never loaded', async () => {
+    const person = await newPerson(browser);
+    const { page } = person;
+    const requests = recordRequests(page);
+    await page.goto(`${appUrl}/signin`);
+    const button = page.getByRole('button', { name: TITLE, exact: true });
+    await button.waitFor();
+    expect(await page.locator('body').innerText()).not.toContain(SIGNING_IN);
+    await button.click();
+    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+    await page.locator(`[data-identity="${LISI.id}"]`).click();
+    await expectSignedInAs(page, LISI.nick, false);
+    await screenshot(page, 'in-app-07-browser-flow-same-user');
+    await closeUserMenu(page);
+    expect(await currentUserFromPage(page)).toMatchObject({ id: lisiId, phone: LISI.phone });
+    expect(requests.chunk).toEqual([]);
+
+    const get = await adminApi(appUrl, ADMIN.account, ADMIN.password);
+    const users = await get<Array<{ id: number }>>('users:list', { filter: { phone: LISI.phone } });
+    expect(users.map((u) => u.id)).toEqual([lisiId]);
+    const links = await get<Array<{ userId: number; uuid: string }>>('usersAuthenticators:list', {
+      filter: { authenticator: AUTH_UID },
+    });
+    expect(links).toEqual([expect.objectContaining({ userId: lisiId, uuid: LISI.unionId })]);
+    await person.context.close();
+  });
+
+  step('tells a person DingTalk refuses (not in the organization) why, and leaves the sign-in page usable', async () => {
+    // Alice Martin belongs to dingothercorp only: the DingTalk client gives no code for dingemulatorcorp.
+    const alice = await dingTalkPerson(browser, 'alice');
+    const { page } = alice;
+    const requests = recordRequests(page);
+    await page.goto(`${appUrl}/admin`);
+    await expectReadableFailure(
+      page,
+      'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.',
+    );
+    await screenshot(page, 'in-app-08-refused-by-dingtalk');
+    // dd.requestAuthCode, then the older API; nothing reached NocoBase's sign-in.
+    expect((await bridgeCalls(page)).map((c) => c.method)).toEqual([
+      'runtime.permission.requestAuthCodeV2',
+      'runtime.permission.requestAuthCode',
+    ]);
+    expect(requests.signIns).toHaveLength(0);
+
+    // The password form works.
+    await page.getByPlaceholder('Username/Email').fill(ADMIN.account);
+    await page.getByPlaceholder('Password').fill(ADMIN.password);
+    await passwordSubmit(page).click();
+    await expectSignedInAs(page, 'Super Admin', true);
+    await alice.context.close();
+  });
+
+  step("tells a person the server refuses (not a member per DingTalk's directory) why, once", async () => {
+    await setFault({ mode: 'not-member', endpoint: 'userGet' });
+    try {
+      const lisi = await dingTalkPerson(browser, LISI.id);
+      const { page } = lisi;
+      const requests = recordRequests(page);
+      await page.goto(`${appUrl}/admin`);
+      await expectReadableFailure(page, 'Your DingTalk account is not a member of the organization. Ask your administrator.');
+      await page.waitForTimeout(1000);
+      expect(requests.signIns).toHaveLength(1);
+      expect(await currentUserFromPage(page)).toBeNull();
+      await screenshot(page, 'in-app-09-refused-by-server');
+
+      // The button still starts the ordinary DingTalk sign-in.
+      await page.getByRole('button', { name: TITLE, exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      await lisi.context.close();
+    } finally {
+      await setFault(null);
+    }
+  });
+
+  step('does not sign in by itself when the sign-in page reports a DingTalk error', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    const { page } = lisi;
+    const requests = recordRequests(page);
+    await page.goto(`${appUrl}/signin?redirect=%2Fadmin&dingtalk_error=CANCELLED&dingtalk_authenticator=${AUTH_UID}`);
+    await expectReadableFailure(page, 'You cancelled the sign-in at DingTalk.');
+    await page.waitForTimeout(1500);
+    expect(await bridgeCalls(page)).toEqual([]);
+    expect(requests.signIns).toHaveLength(0);
+    expect(await currentUserFromPage(page)).toBeNull();
+    await screenshot(page, 'in-app-10-error-in-url-no-attempt');
+    await lisi.context.close();
+  });
+});
