@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { BodyError, readBody, sendJson, sendText } from './http';
+import { BodyError, readJson, sendJson, sendText } from './http';
 import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
@@ -71,16 +71,7 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
     case 'POST /jsapi/code': {
       allowAnyOrigin(res);
       try {
-        const raw = await readBody(req);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          throw new JsapiError('body must be JSON: { identity, corpId?, clientId? }');
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          throw new JsapiError('body must be a JSON object: { identity, corpId?, clientId? }');
-        }
+        const parsed = await readJson(req, '{ identity, corpId?, clientId? }', { object: true });
         const { identity, corpId, clientId } = parsed as Record<string, unknown>;
         const minted = mintInClientCode(state, {
           identity: identity as string,
@@ -99,14 +90,7 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       return sendJson(res, 200, { fault: state.faults.current() });
     case 'PUT /fault': {
       try {
-        const raw = await readBody(req);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          throw new FaultError('body must be JSON: a fault object or null');
-        }
-        const fault = parseFault(parsed);
+        const fault = parseFault(await readJson(req, 'a fault object or null'));
         state.faults.set(fault);
         return sendJson(res, 200, { ok: true, fault });
       } catch (err) {

@@ -30,27 +30,46 @@ function isJsonType(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').toLowerCase().includes('json');
 }
 
+/** A JSON object, or undefined for anything else (invalid JSON, an array, a scalar): for lenient endpoints. */
+export function parseJsonObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a JSON body. `expected` completes the error message ("body must be JSON: <expected>") so each caller
+ * tells what it wanted; `object` also refuses anything but a plain object.
+ */
+export async function readJson(req: IncomingMessage, expected: string, options: { object?: boolean } = {}): Promise<unknown> {
+  const raw = await readBody(req);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new BodyError(`body must be JSON: ${expected}`);
+  }
+  if (options.object && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
+    throw new BodyError(`body must be a JSON object: ${expected}`);
+  }
+  return parsed;
+}
+
 /**
  * Reads a body that is either a form post (the login page) or JSON (tests approving without a browser)
  * into string fields; non-string JSON values are dropped so they cannot masquerade as text.
  */
 export async function readFields(req: IncomingMessage): Promise<Record<string, string>> {
-  const raw = await readBody(req);
   const fields: Record<string, string> = {};
   if (isJsonType(req)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new BodyError('body is not valid JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new BodyError('body must be a JSON object');
-    }
+    const parsed = (await readJson(req, 'the form fields', { object: true })) as Record<string, unknown>;
     for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') fields[key] = value;
     return fields;
   }
-  for (const [key, value] of new URLSearchParams(raw)) fields[key] = value;
+  for (const [key, value] of new URLSearchParams(await readBody(req))) fields[key] = value;
   return fields;
 }
 

@@ -8,7 +8,7 @@ import { findClient, safeEqual } from './authorize';
 import { shortHash } from './codes';
 import type { ApiEndpoint } from './faults';
 import { answer, playFault } from './fault-play';
-import { readBody } from './http';
+import { parseJsonObject, readBody } from './http';
 import { memberByUnionId, memberByUserid } from './organizations';
 import {
   getUserInfoResult,
@@ -51,13 +51,8 @@ async function readTopapiFields(ctx: RequestContext): Promise<Record<string, str
     for (const [key, value] of new URLSearchParams(raw)) fields[key] = value;
     return fields;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return fields;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fields;
+  const parsed = parseJsonObject(raw);
+  if (!parsed) return fields;
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = String(value);
   }

@@ -1,7 +1,7 @@
 import { findClient, safeEqual } from './authorize';
 import { shortHash } from './codes';
 import { answer, playFault } from './fault-play';
-import { readBody } from './http';
+import { parseJsonObject, readBody } from './http';
 import { appTokenResponse, errors, profileResponse, tokenResponse } from './responses';
 import type { RequestContext } from './state';
 
@@ -16,14 +16,7 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
 }
 
 async function readJsonObject(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
-  const raw = await readBody(ctx.req);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  return parseJsonObject(await readBody(ctx.req));
 }
 
 export async function handleUserAccessToken(ctx: RequestContext): Promise<void> {
