@@ -8,6 +8,8 @@ import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN,
+  E2E,
   adminApi,
   closeUserMenu,
   currentUserFromPage,
@@ -21,11 +23,7 @@ import {
   waitForValue,
 } from './browser';
 
-const appUrl = process.env.E2E_APP_URL!;
-const emulatorUrl = process.env.E2E_EMULATOR_URL!;
-const clientId = process.env.E2E_CLIENT_ID!;
-const clientSecret = process.env.E2E_CLIENT_SECRET!;
-const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
+const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
 const AUTH_UID = 'dingtalk-in-app';
 const TITLE = 'Sign in with DingTalk (in the app)';

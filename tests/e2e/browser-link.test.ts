@@ -5,12 +5,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPerson, openUserMenu, screenshot, signInWithPassword, type Person } from './browser';
+import { ADMIN, E2E, launchBrowser, newPerson, openUserMenu, screenshot, signInWithPassword, type Person } from './browser';
 
-const appUrl = process.env.E2E_APP_URL!;
-const emulatorUrl = process.env.E2E_EMULATOR_URL!;
+const { appUrl, emulatorUrl } = E2E;
 const AUTH = 'dingtalk-link';
-const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
 const BOB = { username: 'bob', password: 'bob-pass-123', nickname: 'Bob' };
 const ZHANGSAN = { id: 'zhangsan', nick: '张三', unionId: 'emuUnionZhangsan0001iE' };
 
@@ -54,7 +52,7 @@ describe('linking a DingTalk account to a signed-in user', () => {
       authType: 'dingtalk',
       title: 'DingTalk',
       enabled: true,
-      options: { clientId: process.env.E2E_CLIENT_ID, clientSecret: process.env.E2E_CLIENT_SECRET },
+      options: { clientId: E2E.clientId, clientSecret: E2E.clientSecret },
     });
     expect(created.status).toBe(200);
     const user = await call(adminToken, 'users:create', { ...BOB, roles: ['member'] });

@@ -7,6 +7,8 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN,
+  E2E,
   adminApi,
   closeUserMenu,
   currentUserFromPage,
@@ -21,11 +23,7 @@ import {
   waitForValue,
 } from './browser';
 
-const appUrl = process.env.E2E_APP_URL!;
-const emulatorUrl = process.env.E2E_EMULATOR_URL!;
-const clientId = process.env.E2E_CLIENT_ID!;
-const clientSecret = process.env.E2E_CLIENT_SECRET!;
-const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
+const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
 const AUTH_UID = 'dingtalk-e2e';
 /** Not the button's default label, so seeing it proves the button shows the authenticator's title. */

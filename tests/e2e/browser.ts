@@ -7,6 +7,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+/** What the suite's global setup started (setup.ts): the app, the emulator and the emulator's DingTalk app. */
+export const E2E = {
+  appUrl: process.env.E2E_APP_URL!,
+  emulatorUrl: process.env.E2E_EMULATOR_URL!,
+  clientId: process.env.E2E_CLIENT_ID!,
+  clientSecret: process.env.E2E_CLIENT_SECRET!,
+};
+
+/** The administrator the app was installed with (user-app.ts). */
+export const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
+
 export const screenshotDir = fileURLToPath(new URL('../../test-results/e2e/screenshots/', import.meta.url));
 
 export function launchBrowser(): Promise<Browser> {

@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADMIN, E2E } from './browser';
 
-const appUrl = process.env.E2E_APP_URL!;
+const { appUrl } = E2E;
 const appDir = process.env.E2E_APP_DIR!;
 const pkg = '@opensso/plugin-auth-dingtalk';
 
@@ -11,7 +12,7 @@ async function adminToken(): Promise<string> {
   const res = await fetch(`${appUrl}/api/auth:signIn`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
-    body: JSON.stringify({ account: 'admin@nocobase.com', password: 'admin123' }),
+    body: JSON.stringify(ADMIN),
   });
   return (await res.json()).data.token;
 }
