@@ -75,8 +75,16 @@ export const QUERY = {
 } as const;
 
 export const COOKIES = {
-  /** Random per-browser value; each state remembers its hash, so a state only works in the browser that asked. */
+  /**
+   * A random value minted at each sign-in start; the state and the tickets remember its hash, so they only work in
+   * the browser that started. Over HTTPS it is `secureBinding` instead.
+   */
   binding: 'dingtalk_binding',
+  /**
+   * The binding over HTTPS: a `__Host-` cookie (Secure, Path=/, no Domain), which browsers refuse to take from a
+   * sibling subdomain or a plain-HTTP page, so nobody can plant a binding they know (checklist G14).
+   */
+  secureBinding: '__Host-dingtalk_binding',
   /** One-time ticket that `auth:signIn` with this authenticator exchanges for a NocoBase token. */
   ticket: 'dingtalk_ticket',
   /** One-time ticket that `dingtalk:completeLink` turns into a link for the signed-in user who started linking. */

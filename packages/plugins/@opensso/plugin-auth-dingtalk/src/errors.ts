@@ -38,6 +38,7 @@ export const ERROR_MESSAGES = {
   SIGN_IN_REQUIRED: 'Please sign in first.',
   FORBIDDEN: 'You are not allowed to manage DingTalk links.',
   TRY_AGAIN: 'Too many sign-ins are being processed at once. Please try again in a moment.',
+  TOO_MANY_ATTEMPTS: 'Too many sign-in attempts from your network. Please wait a minute and try again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
 } as const;
 

@@ -1,10 +1,11 @@
 /**
- * Single-use, expiring secrets (sign-in states, hand-off tickets) kept in NocoBase's cache, so any app node
- * can check them when the cache is shared (Redis in a cluster). Keys are SHA-256 hashes of the secret: a dump
- * of the cache holds nothing usable. Consumption runs under NocoBase's lock manager so two requests racing
- * with one secret cannot both win.
+ * Single-use, expiring values (sign-in states, hand-off tickets). The value travels sealed (`sealed.ts`): nothing is
+ * stored when one is issued, so no flood of issued values can evict another. What is stored is the fact that one was
+ * used, from its first use until it expires, in NocoBase's cache (shared by every app node when the cache is Redis),
+ * written under NocoBase's lock manager so two requests racing with one value cannot both win.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Sealer } from './sealed';
 
 /** The part of NocoBase's Cache this store needs (`app.cache`). */
 export interface CacheLike {
@@ -38,56 +39,66 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
+/** What a sealed value holds besides the value: when it expires, and a random id that records its use. */
 interface Envelope<T> {
-  value: T;
-  expiresAt: number;
+  v: T;
+  /** Epoch ms, by the clock of the node that issued it. */
+  e: number;
+  n: string;
+}
+
+function isEnvelope<T>(value: unknown): value is Envelope<T> {
+  const candidate = value as Partial<Envelope<T>> | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.e === 'number' && typeof candidate.n === 'string' && 'v' in candidate;
 }
 
 /**
- * The node that checks a secret may not be the node that issued it: an `expiresAt` written with one node's clock
- * is read with another's. This much disagreement between app nodes is tolerated (checklist A4).
+ * The node that checks a value may not be the node that issued it: an expiry written with one node's clock is read
+ * with another's. This much disagreement between app nodes is tolerated (checklist A4).
  */
 export const CLOCK_SKEW_MS = 30_000;
 
 export class OneTimeStore<T> {
   constructor(
+    private readonly sealer: Sealer,
     /** Looked up at each use: NocoBase may replace `app.cache` when the app restarts. */
     private readonly cache: () => CacheLike,
     private readonly lock: LockLike,
+    /** Names the kind of value: sealed with it (a state never opens as a ticket) and prefixes its cache keys. */
     private readonly prefix: string,
     private readonly ttlMs: () => number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Stores `value` and returns the secret that redeems it once. */
-  async issue(value: T): Promise<string> {
-    const secret = newSecret();
-    const ttl = this.ttlMs();
-    const envelope: Envelope<T> = { value, expiresAt: this.now() + ttl };
-    await this.cache().set(this.key(secret), envelope, ttl + CLOCK_SKEW_MS);
-    return secret;
+  /** The sealed value, redeemable once until the lifetime ends. */
+  issue(value: T): string {
+    const envelope: Envelope<T> = { v: value, e: this.now() + this.ttlMs(), n: randomBytes(16).toString('base64url') };
+    return this.sealer.seal(this.prefix, envelope);
   }
 
-  /** Returns the stored value and forgets it; null for an unknown, used or expired secret. */
-  async consume(secret: string): Promise<T | null> {
-    const key = this.key(secret);
-    const envelope = await this.lock.runExclusive(
+  /** The value, the first time; null for anything forged, tampered with, expired or already used. */
+  async consume(token: unknown): Promise<T | null> {
+    const envelope = this.sealer.open(this.prefix, token);
+    if (!isEnvelope<T>(envelope)) return null;
+    const remaining = envelope.e + CLOCK_SKEW_MS - this.now();
+    if (remaining <= 0) return null;
+    const key = this.usedKey(envelope.n);
+    const first = await this.lock.runExclusive(
       key,
       async () => {
         const cache = this.cache();
-        const found = (await cache.get(key)) as Envelope<T> | undefined | null;
-        if (found) await cache.del(key);
-        return found ?? null;
+        if (await cache.get(key)) return false;
+        // Until no node, however late its clock, would still accept the value.
+        await cache.set(key, 1, remaining + CLOCK_SKEW_MS);
+        return true;
       },
       LOCK_TTL_MS,
     );
-    if (!envelope || typeof envelope.expiresAt !== 'number') return null;
-    if (this.now() > envelope.expiresAt + CLOCK_SKEW_MS) return null;
-    return envelope.value;
+    return first ? envelope.v : null;
   }
 
-  /** The cache key of a secret: a hash, so the cache never holds a usable secret. */
-  key(secret: string): string {
-    return `${this.prefix}:${sha256(secret)}`;
+  /** The cache key recording a use: the value's random id, which redeems nothing by itself. */
+  usedKey(id: string): string {
+    return `${this.prefix}:used:${id}`;
   }
 }

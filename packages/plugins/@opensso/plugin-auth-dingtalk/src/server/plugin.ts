@@ -7,13 +7,18 @@ import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
 import { getPublicOptions, invalidOptionField } from './options';
+import { Sealer } from './sealed';
 import { SignInFlow } from './sign-in-flow';
 
 type Translate = (key: string, values: Record<string, unknown>) => string;
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
-    const flow = new SignInFlow(() => this.app.cache, this.app.lockManager);
+    const sealer = new Sealer(
+      () => process.env.APP_KEY,
+      () => this.app.log.warn('dingtalk: APP_KEY is not set; pending DingTalk sign-ins only complete on the node that started them, until it restarts'),
+    );
+    const flow = new SignInFlow(() => this.app.cache, this.app.lockManager, sealer);
     this.app.authManager.registerTypes(AUTH_TYPE, {
       auth: createDingTalkAuth(flow),
       title: tval('DingTalk', { ns: NAMESPACE }),

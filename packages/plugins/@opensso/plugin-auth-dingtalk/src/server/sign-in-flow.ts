@@ -30,8 +30,10 @@ import {
 } from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
 import { DingTalkOptions, readOptions } from './options';
-import { appPageUrl, callbackUrl, signInPageUrl } from './public-url';
+import { appPageUrl, callbackUrl, configuredOrigin, signInPageUrl } from './public-url';
+import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
 import { sanitizeReturnPath } from './return-path';
+import { Sealer } from './sealed';
 import { SignInError } from './sign-in-error';
 import { DingTalkIdentity, findLinkedUser, link, resolveUser } from './user-resolver';
 
@@ -67,7 +69,17 @@ interface AuthenticatorRecord {
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 const TICKET_TTL_MS = 60 * 1000;
-const BINDING_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** A longer return path falls back to the default: the state carries it through DingTalk's URL. */
+const MAX_RETURN_PATH_IN_STATE = 1024;
+/**
+ * What a JSAPI code can look like (DingTalk's are 32 hex characters; this leaves room for a change of format).
+ * Anything else is refused without asking DingTalk (checklist G4).
+ */
+const IN_APP_CODE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+const MINUTE_MS = 60_000;
+/** After this many codes DingTalk refused from one address within the window, that address waits for the window's end. */
+const IN_APP_FAILURES_ALLOWED = 20;
+const IN_APP_FAILURE_WINDOW_MS = 10 * MINUTE_MS;
 
 function ttlFromEnv(name: string, fallbackMs: number): () => number {
   return () => {
@@ -83,26 +95,38 @@ export class SignInFlow {
   private readonly tickets: OneTimeStore<Ticket>;
   private readonly linkTickets: OneTimeStore<LinkTicket>;
   private readonly appTokens: AppTokenCache;
+  /** One lifetime for the state and the binding cookie that goes with it (checklist G10). */
+  private readonly stateTtlMs = ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS);
+  /** Sign-in starts per address and minute (checklist G3). */
+  readonly starts = new RateLimiter(limitFromEnv('DINGTALK_START_LIMIT_PER_MINUTE', 300), MINUTE_MS);
+  /** In-app codes per address and minute, and per authenticator and minute (DingTalk's quota is the app's; G4). */
+  readonly inAppByAddress = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_LIMIT_PER_MINUTE', 300), MINUTE_MS);
+  readonly inAppByAuthenticator = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_APP_LIMIT_PER_MINUTE', 1200), MINUTE_MS, 1000);
+  /** Codes DingTalk refused, per address: a source of junk codes is made to wait (G4). */
+  readonly inAppFailures = new RateLimiter(() => IN_APP_FAILURES_ALLOWED, IN_APP_FAILURE_WINDOW_MS);
 
   constructor(
     cache: () => CacheLike,
     private readonly lock: LockLike,
+    sealer: Sealer = new Sealer(),
   ) {
-    this.states = new OneTimeStore(cache, lock, 'auth-dingtalk:state', ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS));
-    this.tickets = new OneTimeStore(cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
-    this.linkTickets = new OneTimeStore(cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
+    this.states = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:state', this.stateTtlMs);
+    this.tickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
+    this.linkTickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
     this.appTokens = new AppTokenCache(cache, lock);
   }
 
   /** Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. */
   async start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number): Promise<string> {
+    enforce(ctx, this.starts, clientAddress(ctx));
     const authenticator = await loadAuthenticator(ctx, authenticatorName);
     const options = readOptions(authenticator.options);
-    const binding = this.ensureBinding(ctx);
-    const state = await this.states.issue({
+    const binding = this.mintBinding(ctx);
+    const path = sanitizeReturnPath(returnPath);
+    const state = this.states.issue({
       purpose: userId === undefined ? 'signin' : 'link',
       authenticator: authenticator.name,
-      returnPath: sanitizeReturnPath(returnPath),
+      returnPath: path.length > MAX_RETURN_PATH_IN_STATE ? sanitizeReturnPath(undefined) : path,
       binding: sha256(binding),
       userId,
     });
@@ -133,7 +157,7 @@ export class SignInFlow {
       const identity = await this.identify(ctx, authenticator.name, options, code, requestIds);
 
       if (pending.purpose === 'link') {
-        const ticket = await this.linkTickets.issue({
+        const ticket = this.linkTickets.issue({
           authenticator: authenticator.name,
           userId: pending.userId as number,
           binding: pending.binding,
@@ -155,7 +179,7 @@ export class SignInFlow {
           log: ctx.logger,
         }),
       );
-      const ticket = await this.tickets.issue({
+      const ticket = this.tickets.issue({
         authenticator: authenticator.name,
         userId: user.get('id') as number,
         binding: pending.binding,
@@ -220,24 +244,37 @@ export class SignInFlow {
    * honours a code once: a replay is refused there (40078) before anything is created.
    */
   async signInInApp(ctx: Context, authenticatorName: string, code: string): Promise<Model> {
+    // Every check that costs nothing comes before the one call to DingTalk a stranger could make us spend.
+    const address = clientAddress(ctx);
+    enforce(ctx, this.inAppFailures, address, false);
+    enforce(ctx, this.inAppByAddress, address);
+    // Refused here at no cost to anyone, so not counted against the address.
+    if (!IN_APP_CODE_PATTERN.test(code)) throw new SignInError('DINGTALK_CODE_INVALID', { status: 401, dingtalkCode: 'malformed-code' });
     const authenticator = await loadAuthenticator(ctx, authenticatorName);
     const options = readOptions(authenticator.options);
     if (!options.inAppSignIn || !options.corpId) throw new SignInError('AUTHENTICATOR_INVALID');
     if (options.allowedCorpIds.length > 0 && !options.allowedCorpIds.includes(options.corpId)) {
       throw new SignInError('ORGANIZATION_NOT_ALLOWED', { status: 403 });
     }
+    enforce(ctx, this.inAppByAuthenticator, authenticator.name);
     const requestIds: string[] = [];
     const hosts = hostsFromEnv();
     const callOptions = this.callOptions(ctx, authenticator.name, requestIds);
-    const member = await this.appTokens.withToken(
-      { appKey: options.clientId, appSecret: options.clientSecret },
-      hosts,
-      callOptions,
-      async (appToken) => {
-        const { userid } = await getUserInfoByCode(hosts, appToken, code, callOptions);
-        return getOrgUser(hosts, appToken, userid, callOptions);
-      },
-    );
+    let member: Awaited<ReturnType<typeof getOrgUser>>;
+    try {
+      member = await this.appTokens.withToken(
+        { appKey: options.clientId, appSecret: options.clientSecret },
+        hosts,
+        callOptions,
+        async (appToken) => {
+          const { userid } = await getUserInfoByCode(hosts, appToken, code, callOptions);
+          return getOrgUser(hosts, appToken, userid, callOptions);
+        },
+      );
+    } catch (error) {
+      if (error instanceof SignInError && error.code === 'DINGTALK_CODE_INVALID') this.inAppFailures.hit(address);
+      throw error;
+    }
     const { user, outcome } = await retryWhenBusy(() =>
       resolveUser({
         db: ctx.db as Database,
@@ -302,7 +339,7 @@ export class SignInFlow {
     authenticatorName: string,
   ): Promise<T> {
     const ticket = ctx.cookies.get(cookie);
-    const binding = ctx.cookies.get(COOKIES.binding);
+    const binding = readBinding(ctx);
     // The ticket is single-use whatever happens next.
     ctx.cookies.set(cookie, null, cookieOptions(ctx, 0));
     if (!ticket || !binding) throw new SignInError('TICKET_INVALID', { status: 401 });
@@ -320,20 +357,50 @@ export class SignInFlow {
     single(query.authCode);
     single(query.code);
     if (!state) throw new SignInError('STATE_MISSING');
-    const binding = ctx.cookies.get(COOKIES.binding);
+    const binding = readBinding(ctx);
     if (!binding) throw new SignInError('STATE_INVALID');
     const pending = await this.states.consume(state);
     if (!pending || !safeEqual(pending.binding, sha256(binding))) throw new SignInError('STATE_INVALID');
     return pending;
   }
 
-  /** One random value per browser; reused so several tabs can sign in at once. */
-  private ensureBinding(ctx: Context): string {
-    const existing = ctx.cookies.get(COOKIES.binding);
-    const binding = existing && BINDING_PATTERN.test(existing) ? existing : newSecret();
-    ctx.cookies.set(COOKIES.binding, binding, cookieOptions(ctx, STATE_TTL_MS));
+  /**
+   * A new random value at every start, never the one the browser brought: a value someone planted in the browser
+   * (a sibling subdomain can set cookies for the parent domain) would let them finish this browser's sign-in with
+   * a callback URL that leaked (checklist G14). Starting a second sign-in in another tab makes the first one's
+   * callback ask to start again.
+   */
+  private mintBinding(ctx: Context): string {
+    const binding = newSecret();
+    const secure = isSecureRequest(ctx);
+    ctx.cookies.set(secure ? COOKIES.secureBinding : COOKIES.binding, binding, cookieOptions(ctx, this.stateTtlMs(), { rootPath: secure }));
     return binding;
   }
+}
+
+/**
+ * Whether the browser talks to the app over HTTPS: `APP_URL` says https, or the TLS-terminating proxy says so in
+ * `X-Forwarded-Proto` (NocoBase marks its own auth cookies Secure on the same signal).
+ */
+export function isSecureRequest(ctx: Context): boolean {
+  if (configuredOrigin()?.startsWith('https:')) return true;
+  const forwarded = String(ctx.get('X-Forwarded-Proto') || '').split(',')[0].trim().toLowerCase();
+  return forwarded ? forwarded === 'https' : ctx.secure;
+}
+
+/**
+ * The binding cookie of this request. Over HTTPS only the `__Host-` one counts. Two cookies of the name mean one was
+ * planted next to ours (a cookie of a parent domain or another path): no binding then, rather than a guess.
+ */
+function readBinding(ctx: Context): string | undefined {
+  const name = isSecureRequest(ctx) ? COOKIES.secureBinding : COOKIES.binding;
+  const header = ctx.get('Cookie') || '';
+  const count = header.split(';').filter((part) => part.split('=')[0].trim() === name).length;
+  if (count > 1) {
+    ctx.logger?.warn?.('dingtalk: several binding cookies in one request; refused', { cookies: count });
+    return undefined;
+  }
+  return ctx.cookies.get(name) || undefined;
 }
 
 /** Koa turns a repeated parameter into an array: that is never a legitimate DingTalk answer (checklist A6). */
@@ -366,9 +433,22 @@ async function loadAuthenticator(ctx: Context, name: unknown): Promise<Authentic
   return record;
 }
 
-function cookieOptions(ctx: Context, maxAgeMs: number) {
-  const path = ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) || '/';
-  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.secure, path, maxAge: maxAgeMs, overwrite: true };
+/**
+ * httpOnly, SameSite=Lax, scoped to the API path (or `/` for a `__Host-` cookie), and Secure whenever the browser
+ * uses HTTPS (checklist G7). Behind a TLS-terminating proxy the connection itself is plain HTTP, where Koa refuses
+ * to set a Secure cookie: `secureProxy` sets it anyway, as NocoBase does for its own auth cookies.
+ */
+function cookieOptions(ctx: Context, maxAgeMs: number, { rootPath = false } = {}) {
+  const path = rootPath ? '/' : ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) || '/';
+  const secure = isSecureRequest(ctx);
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path,
+    maxAge: maxAgeMs,
+    overwrite: true,
+    ...(secure ? (ctx.secure ? { secure: true } : { secureProxy: true }) : { secure: false }),
+  };
 }
 
 export function asSignInError(error: unknown): SignInError {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OneTimeStore, newSecret, safeEqual, type CacheLike, type LockLike } from '../one-time-store';
+import { Sealer } from '../sealed';
 
 /** A map with NocoBase Cache's get/set/del and TTLs in milliseconds. */
 class MapCache implements CacheLike {
@@ -29,7 +30,13 @@ class KeyLock implements LockLike {
   }
 }
 
-describe('one-time secrets (checklist A2, A8)', () => {
+const sealer = new Sealer(() => 'unit-test-app-key');
+
+function storeOf<T>(cache = new MapCache(), now?: () => number, ttl = 60_000, prefix = 'test') {
+  return new OneTimeStore<T>(sealer, cacheOf(cache), new KeyLock(), prefix, () => ttl, now);
+}
+
+describe('one-time values (checklist A2, A4, A8, G3)', () => {
   it('A8 mints 256-bit secrets', () => {
     const secret = newSecret();
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
@@ -43,45 +50,70 @@ describe('one-time secrets (checklist A2, A8)', () => {
     expect(safeEqual('', '')).toBe(true);
   });
 
-  it('A2 redeems a secret once', async () => {
-    const store = new OneTimeStore<{ n: number }>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
-    const secret = await store.issue({ n: 1 });
-    expect(await store.consume(secret)).toEqual({ n: 1 });
-    expect(await store.consume(secret)).toBeNull();
+  it('A2 redeems a value once', async () => {
+    const store = storeOf<{ n: number }>();
+    const token = store.issue({ n: 1 });
+    expect(await store.consume(token)).toEqual({ n: 1 });
+    expect(await store.consume(token)).toBeNull();
   });
 
   it('A2 lets exactly one of many concurrent consumers win', async () => {
-    const store = new OneTimeStore<string>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
-    const secret = await store.issue('value');
-    const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(secret)));
+    const store = storeOf<string>();
+    const token = store.issue('value');
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(token)));
     expect(results.filter((r) => r === 'value')).toHaveLength(1);
   });
 
   it('A4 tolerates 30 s of clock skew between the issuing and the checking node, not more', async () => {
-    const cache = new MapCache();
     let clock = 1_000_000;
-    const store = new OneTimeStore<string>(cacheOf(cache), new KeyLock(), 'test', () => 600_000, () => clock);
-    const early = await store.issue('a');
-    const late = await store.issue('b');
-    // The cache keeps entries long enough for the skew window.
-    for (const entry of cache.entries.values()) expect(entry.until - Date.now()).toBeGreaterThan(600_000 + 29_000);
+    const cache = new MapCache();
+    const store = storeOf<string>(cache, () => clock, 600_000);
+    const early = store.issue('a');
+    const late = store.issue('b');
     clock += 600_000 + 20_000;
     expect(await store.consume(early)).toBe('a');
+    // The record of the use outlives every node's idea of the expiry.
+    for (const entry of cache.entries.values()) expect(entry.until - Date.now()).toBeGreaterThan(29_000);
     clock += 20_000;
     expect(await store.consume(late)).toBeNull();
   });
 
-  it('D4 keeps only a hash of the secret in the cache', async () => {
-    const cache = new MapCache();
-    const store = new OneTimeStore<string>(cacheOf(cache), new KeyLock(), 'test', () => 60_000);
-    const secret = await store.issue('value');
-    const [key] = cache.entries.keys();
-    expect(key).not.toContain(secret);
-    expect(key).toMatch(/^test:[0-9a-f]{64}$/);
+  it('A5 refuses a tampered, truncated or forged value, one sealed for another purpose, or with another APP_KEY', async () => {
+    const store = storeOf<string>();
+    const token = store.issue('value');
+    // Every character matters, the last one too (base64 has spare bits there).
+    for (const i of [3, 10, token.length - 1]) {
+      const flipped = `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
+      expect(await store.consume(flipped)).toBeNull();
+    }
+    expect(await store.consume(token.slice(0, -2))).toBeNull();
+    expect(await store.consume(newSecret())).toBeNull();
+    expect(await store.consume(undefined)).toBeNull();
+    expect(await storeOf<string>(new MapCache(), undefined, 60_000, 'other').consume(token)).toBeNull();
+    const otherApp = new OneTimeStore<string>(new Sealer(() => 'another-app-key'), cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
+    expect(await otherApp.consume(token)).toBeNull();
+    expect(await store.consume(token)).toBe('value');
   });
 
-  it('refuses an unknown secret', async () => {
-    const store = new OneTimeStore<string>(cacheOf(new MapCache()), new KeyLock(), 'test', () => 60_000);
-    expect(await store.consume(newSecret())).toBeNull();
+  it('G3 issuing stores nothing, so a flood of issued values cannot evict a pending one', async () => {
+    const cache = new MapCache();
+    const store = storeOf<number>(cache);
+    const pending = store.issue(-1);
+    for (let i = 0; i < 10_000; i += 1) store.issue(i);
+    expect(cache.entries.size).toBe(0);
+    expect(await store.consume(pending)).toBe(-1);
+    expect(cache.entries.size).toBe(1);
+  });
+
+  it('D4 the cache records a use under a random id, never the value or the token', async () => {
+    const cache = new MapCache();
+    const store = storeOf<string>(cache);
+    const token = store.issue('secret-value');
+    await store.consume(token);
+    const [[key, entry]] = cache.entries.entries();
+    expect(key).toMatch(/^test:used:[A-Za-z0-9_-]{22}$/);
+    expect(token).not.toContain(key.split(':').pop());
+    expect(JSON.stringify(entry.value)).not.toContain('secret-value');
+    expect(token).not.toContain('secret-value');
   });
 });
