@@ -11,21 +11,29 @@ const began = Date.now();
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 
-/** Debian's chromium for the browser tests, and a CJK font so screenshots of Chinese names are readable. */
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc')) return;
-  const packages = ['chromium', 'fonts-wqy-zenhei'];
+/**
+ * Debian's chromium for the browser tests, a CJK font so screenshots of Chinese names are readable, and
+ * redis-server for the tests that run NocoBase's cache in Redis (each starts and stops a private one).
+ */
+function ensureSystemPackages() {
+  const needed = {
+    chromium: '/usr/bin/chromium',
+    'fonts-wqy-zenhei': '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+    'redis-server': '/usr/bin/redis-server',
+  };
+  const packages = Object.entries(needed).filter(([, file]) => !existsSync(file)).map(([name]) => name);
+  if (packages.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`the browser tests need Debian's ${packages.join(' and ')}: sudo apt-get install -y ${packages.join(' ')}`);
+    throw new Error(`the tests need Debian's ${packages.join(' and ')}: sudo apt-get install -y ${packages.join(' ')}`);
   }
-  log(`installing Debian's ${packages.join(' and ')} for the browser tests`);
+  log(`installing Debian's ${packages.join(' and ')} for the tests`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
 }
 
 ensureDependencies();
-ensureChromium();
+ensureSystemPackages();
 
 let passed = 0;
 let failed = 0;

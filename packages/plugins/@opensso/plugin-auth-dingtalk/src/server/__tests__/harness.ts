@@ -27,8 +27,9 @@ export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-
 /**
  * `databaseFile`: SQLite in a file rather than in memory, for tests of concurrent writes. In memory every
  * transaction shares one connection, which no deployment does, and concurrent transactions trample each other.
+ * `redisUrl`: NocoBase's cache in that Redis instead of in memory, as in a cluster.
  */
-export async function startHarness(options: { databaseFile?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { databaseFile?: boolean; redisUrl?: string } = {}): Promise<Harness> {
   const databaseFile = options.databaseFile ? join(tmpdir(), `auth-dingtalk-${process.pid}-${Date.now()}.sqlite`) : undefined;
   if (databaseFile) process.env.DB_STORAGE = databaseFile;
   const emulator = await startEmulator({
@@ -43,6 +44,7 @@ export async function startHarness(options: { databaseFile?: boolean } = {}): Pr
   const app = await createMockServer({
     // As in a real app, where API_BASE_PATH is /api/: the cookie paths and the Redirect URL depend on it.
     resourcer: { prefix: '/api' },
+    ...(options.redisUrl ? { cacheManager: { defaultStore: 'redis', stores: { redis: { url: options.redisUrl } } } } : {}),
     plugins: ['field-sort', 'error-handler', 'data-source-main', 'data-source-manager', 'users', 'acl', 'auth', PluginAuthDingTalkServer],
   });
   return {
