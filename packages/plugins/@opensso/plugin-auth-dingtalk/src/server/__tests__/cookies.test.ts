@@ -151,3 +151,44 @@ describe('G14 binding-cookie fixation', () => {
     expect(landing(await follow(`__Host-dingtalk_binding=${binding?.value}`)).get('dingtalk_signin')).toBe('dingtalk');
   });
 });
+
+describe('tickets are bound to the browser', () => {
+  /** A browser's own binding: what the server minted when that browser started a sign-in. */
+  async function bindingOfAnotherBrowser() {
+    return cookie(await startSignIn(h.app.agent(), 'dingtalk', '/admin'), 'dingtalk_binding')?.value;
+  }
+
+  it('a sign-in ticket presented with another browser\'s binding cookie is refused', async () => {
+    const browser = h.app.agent();
+    const start = await startSignIn(browser, 'dingtalk', '/admin');
+    const callbackUrl = await approveAtDingTalk(h.emulator, start.body.data.url, person());
+    const ticket = cookie(await browser.get(`${callbackUrl.pathname}${callbackUrl.search}`), 'dingtalk_ticket')?.value;
+    expect(ticket).toBeTruthy();
+    const stolen = await h.app
+      .agent()
+      .post('/api/auth:signIn')
+      .set('X-Authenticator', 'dingtalk')
+      .set('Cookie', `dingtalk_ticket=${ticket}; dingtalk_binding=${await bindingOfAnotherBrowser()}`)
+      .send({});
+    expect(stolen.status).toBe(401);
+    expect(stolen.body.errors[0].code).toBe('TICKET_INVALID');
+  });
+
+  it('a link ticket presented with another browser\'s binding cookie is refused, even for the same user', async () => {
+    const user = await h.app.db.getRepository('users').create({ values: { nickname: 'Cookie linker', password: 'secret-pass-1' } });
+    const browser = await h.app.agent().login(user);
+    const start = await browser.post('/api/dingtalk:getLinkUrl').set('X-Authenticator', 'dingtalk').send({ redirect: '/admin/profile' });
+    const binding = cookie(start, 'dingtalk_binding')?.value;
+    const callbackUrl = await approveAtDingTalk(h.emulator, start.body.data.url, person());
+    const callback = await h.app.agent().get(`${callbackUrl.pathname}${callbackUrl.search}`).set('Cookie', `dingtalk_binding=${binding}`);
+    const ticket = cookie(callback, 'dingtalk_link_ticket')?.value;
+    expect(ticket).toBeTruthy();
+    const elsewhere = await h.app.agent().login(user);
+    const res = await elsewhere
+      .post('/api/dingtalk:completeLink')
+      .set('Cookie', `dingtalk_link_ticket=${ticket}; dingtalk_binding=${await bindingOfAnotherBrowser()}`)
+      .send({ authenticator: 'dingtalk' });
+    expect(res.body.errors[0].code).toBe('TICKET_INVALID');
+    expect(await h.app.db.getRepository('usersAuthenticators').count({ filter: { userId: user.get('id') } })).toBe(0);
+  });
+});
