@@ -84,7 +84,7 @@ export class OneTimeStore<T> {
     if (remaining <= 0) return null;
     const key = this.usedKey(envelope.n);
     const first = await this.lock.runExclusive(
-      key,
+      this.lockKey(envelope.n),
       async () => {
         const cache = this.cache();
         if (await cache.get(key)) return false;
@@ -100,5 +100,13 @@ export class OneTimeStore<T> {
   /** The cache key recording a use: the value's random id, which redeems nothing by itself. */
   usedKey(id: string): string {
     return `${this.prefix}:used:${id}`;
+  }
+
+  /**
+   * One of 64 lock keys, by the id's first character: NocoBase's local lock manager keeps a mutex per key for the
+   * life of the process, so a key per value would grow with every sign-in.
+   */
+  lockKey(id: string): string {
+    return `${this.prefix}:lock:${id.charAt(0)}`;
   }
 }

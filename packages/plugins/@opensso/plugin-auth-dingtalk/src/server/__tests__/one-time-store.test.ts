@@ -19,9 +19,9 @@ class MapCache implements CacheLike {
 
 const cacheOf = (cache: MapCache) => () => cache;
 
-/** Serialises callers per key, like NocoBase's local lock manager. */
+/** Serialises callers per key, like NocoBase's local lock manager (which also keeps every key it has seen). */
 class KeyLock implements LockLike {
-  private tails = new Map<string, Promise<unknown>>();
+  readonly tails = new Map<string, Promise<unknown>>();
   async runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(fn, fn);
@@ -103,6 +103,13 @@ describe('one-time values (checklist A2, A4, A8, G3)', () => {
     expect(cache.entries.size).toBe(0);
     expect(await store.consume(pending)).toBe(-1);
     expect(cache.entries.size).toBe(1);
+  });
+
+  it('consuming 10,000 values uses at most 64 lock keys, so the host\'s lock manager does not grow with sign-ins', async () => {
+    const lock = new KeyLock();
+    const store = new OneTimeStore<number>(sealer, cacheOf(new MapCache()), lock, 'test', () => 60_000);
+    for (let i = 0; i < 10_000; i += 1) expect(await store.consume(store.issue(i))).toBe(i);
+    expect(lock.tails.size).toBeLessThanOrEqual(64);
   });
 
   it('D4 the cache records a use under a random id, never the value or the token', async () => {
