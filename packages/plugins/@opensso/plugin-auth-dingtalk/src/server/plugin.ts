@@ -4,6 +4,7 @@ import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
+import { redactLoggedParams } from './request-log-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
 import { getPublicOptions, invalidOptionField } from './options';
@@ -21,6 +22,8 @@ export class PluginAuthDingTalkServer extends Plugin {
     });
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
+    // Inside the logger, so that its "response" line, written after everything inside it, sees the redacted copy.
+    this.app.use(redactLoggedParams, { tag: 'authDingTalkRedactLoggedParams', after: 'logger', before: 'bodyParser' });
     // A wrong setting is refused when it is saved, with the field named, rather than failing sign-ins later.
     this.app.db.on('authenticators.beforeSave', async (model: Model, options: { context?: { t?: Translate }; transaction?: Transaction }) => {
       if (model.get('authType') !== AUTH_TYPE) return;
