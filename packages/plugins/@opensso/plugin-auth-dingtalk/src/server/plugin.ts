@@ -4,19 +4,26 @@ import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
-import { redactLoggedParams } from './request-log-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
-import { getPublicOptions, invalidOptionField } from './options';
+import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
+import { redactLoggedParams } from './request-log-redaction';
 import { SignInFlow } from './sign-in-flow';
+import { errorBodyWithDetail } from './translate';
 
 type Translate = (key: string, values: Record<string, unknown>) => string;
+
+/** What plugin-error-handler offers other plugins: a renderer for the errors its guard recognises. */
+type ErrorHandler = { register(guard: typeof errorBodyWithDetail.guard, render: typeof errorBodyWithDetail.render): void };
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
     const flow = new SignInFlow(() => this.app.cache, this.app.lockManager);
+    const auth = createDingTalkAuth(flow);
+    // Only the client secret may come from a variable: NocoBase's storer leaves these options as they are saved.
+    auth.optionsKeysNotAllowedInEnv = OPTIONS_NOT_FROM_ENV;
     this.app.authManager.registerTypes(AUTH_TYPE, {
-      auth: createDingTalkAuth(flow),
+      auth,
       title: tval('DingTalk', { ns: NAMESPACE }),
       getPublicOptions,
     });
@@ -32,8 +39,11 @@ export class PluginAuthDingTalkServer extends Plugin {
       const refuse = (message: string, values: Record<string, unknown>) => {
         throw Object.assign(new Error(t(message, { ns: NAMESPACE, ...values })), { status: 400 });
       };
-      const field = invalidOptionField(model.get('options'));
-      if (field) refuse('Invalid DingTalk setting: {{field}}', { field });
+      const problem = settingProblem(model.get('options'));
+      if (problem?.reason === 'variable') {
+        refuse('The DingTalk setting "{{field}}" cannot use a variable: only the Client Secret can.', { field: problem.field });
+      }
+      if (problem) refuse('Invalid DingTalk setting: {{field}}', { field: problem.field });
       // Inside the DingTalk app the sign-in page signs in by itself: with two candidates it could not choose.
       const settings = (model.get('options') ?? {}) as { inAppSignIn?: boolean };
       if (model.get('enabled') && settings.inAppSignIn) {
@@ -49,6 +59,9 @@ export class PluginAuthDingTalkServer extends Plugin {
         }
       }
     });
+    // `auth:signIn` refusals go through NocoBase's error handler, which would drop the detail their sentence names.
+    const errorHandler = (this.app.pm.get('error-handler') as { errorHandler?: ErrorHandler } | undefined)?.errorHandler;
+    errorHandler?.register(errorBodyWithDetail.guard, errorBodyWithDetail.render);
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(
       RESOURCE,
