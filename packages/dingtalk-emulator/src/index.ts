@@ -42,6 +42,8 @@ export {
 export { ACCESS_TOKEN_HEADER, APP_TOKEN_PATH, ME_PATH, TOKEN_PATH } from './openapi';
 export { GETBYUNIONID_PATH, GETTOKEN_PATH, GETUSERINFO_PATH, USER_GET_PATH } from './oapi';
 export { APPROVE_PATH, AUTHORIZE_PATH } from './authorize';
+/** How the log names a code or token it saw, so a test can recognise one in its own logs. */
+export { shortHash } from './codes';
 export {
   DINGTALK_ANDROID_USER_AGENT,
   DINGTALK_CLIENT_VERSION,

@@ -10,7 +10,7 @@ export const ERROR_MESSAGES = {
   CANCELLED: 'You cancelled the sign-in at DingTalk.',
   CODE_MISSING: 'DingTalk did not return an authorization code. Please try again.',
   AUTHENTICATOR_INVALID: 'This DingTalk sign-in method is not available. Ask your administrator to enable it.',
-  CONFIG_INVALID: 'The DingTalk sign-in is not fully configured (Client ID or Client Secret is missing). Ask your administrator.',
+  CONFIG_INVALID: 'The DingTalk sign-in is not configured correctly (setting "{{detail}}"). Ask your administrator.',
   DINGTALK_CODE_INVALID: 'DingTalk rejected the authorization code (expired or already used). Please try again.',
   DINGTALK_CREDENTIALS_INVALID: 'DingTalk rejected the Client ID or Client Secret. Ask your administrator to check the DingTalk settings.',
   DINGTALK_TOKEN_INVALID: 'DingTalk rejected the access token. Please try again.',
@@ -52,3 +52,19 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 /** Only this shape of detail ever reaches a URL or the page: DingTalk permission names, comma separated. */
 export const SAFE_DETAIL = /^[A-Za-z0-9._,]{1,200}$/;
+
+/**
+ * The sentence of a code whose usual one names its detail, for when there is none to name. CONFIG_INVALID without
+ * a setting means the credentials are missing.
+ */
+export const MESSAGES_WITHOUT_DETAIL = {
+  CONFIG_INVALID: 'The DingTalk sign-in is not fully configured (Client ID or Client Secret is missing). Ask your administrator.',
+  DINGTALK_PERMISSION_DENIED:
+    'The DingTalk app lacks a required permission. Ask your administrator to grant it in the DingTalk developer console.',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+
+/** The sentence (the i18n key) to show for a code, with or without a detail to interpolate. */
+export function messageKey(code: ErrorCode, detail?: string): string {
+  const withoutDetail: Partial<Record<ErrorCode, string>> = MESSAGES_WITHOUT_DETAIL;
+  return (detail ? undefined : withoutDetail[code]) ?? ERROR_MESSAGES[code];
+}

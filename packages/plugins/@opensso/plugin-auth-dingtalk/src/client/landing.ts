@@ -3,7 +3,7 @@
  * what the sign-in page URL says after a round trip to DingTalk, which message to show, and what to send.
  */
 import { ACTIONS, DEFAULT_RETURN_PATH, QUERY, RESOURCE } from '../constants';
-import { ERROR_MESSAGES, ErrorCode, isErrorCode, SAFE_DETAIL } from '../errors';
+import { ErrorCode, isErrorCode, MESSAGES_WITHOUT_DETAIL, messageKey, SAFE_DETAIL } from '../errors';
 
 /** What the sign-in page URL tells one DingTalk button. */
 export type Landing =
@@ -60,8 +60,7 @@ export function stripLandingParams(search: SearchInput): string {
 /** Shown when the failure has no code this version knows (never the raw text of the URL). */
 export const GENERIC_ERROR = 'The DingTalk sign-in failed. Please try again.';
 /** DINGTALK_PERMISSION_DENIED without a usable detail: its usual message would show an empty "()". */
-export const PERMISSION_DENIED_NO_DETAIL =
-  'The DingTalk app lacks a required permission. Ask your administrator to grant it in the DingTalk developer console.';
+export const PERMISSION_DENIED_NO_DETAIL = MESSAGES_WITHOUT_DETAIL.DINGTALK_PERMISSION_DENIED;
 
 /** An i18n key (the English sentence) and its interpolation values. */
 export type Message = { key: string; values?: { detail: string } };
@@ -70,10 +69,9 @@ export function messageFor(code: ErrorCode | undefined, detail?: string): Messag
   if (!code) {
     return { key: GENERIC_ERROR };
   }
-  if (code === 'DINGTALK_PERMISSION_DENIED') {
-    return detail ? { key: ERROR_MESSAGES[code], values: { detail } } : { key: PERMISSION_DENIED_NO_DETAIL };
-  }
-  return { key: ERROR_MESSAGES[code] };
+  // A sentence that names the detail (a DingTalk permission, a setting) has a variant for when there is none.
+  const key = messageKey(code, detail);
+  return detail && key.includes('{{detail}}') ? { key, values: { detail } } : { key };
 }
 
 /**

@@ -1,92 +1,123 @@
 /**
  * The authenticator options: the public contract admins script through `authenticators:create`. Every option
  * but the credentials is optional; defaults are the safe, seed-compatible behaviour (match by phone, no sign-up,
- * any organization, profile fields set at sign-up only). `clientSecret` may be `{{$env.NAME}}`: NocoBase's
- * authenticator storer renders it before we read it.
+ * any organization, profile fields set at sign-up only).
+ *
+ * Strict both ways (checklist G11): a value of the wrong type or shape is refused when it is saved, and one stored
+ * anyway refuses sign-ins (CONFIG_INVALID naming it) rather than reading as a default, which could widen who may
+ * sign in (a blank allowed organization would mean "any"). Only a missing option reads as its default.
+ *
+ * Only `clientSecret` may be `{{$env.NAME}}`, which NocoBase's authenticator storer renders before we read it: the
+ * Client ID and corpId end up in DingTalk's URL and in anonymous answers, so a variable there would publish its
+ * value (checklist G12). The other options are not rendered either (`OPTIONS_NOT_FROM_ENV`).
  */
 import { z } from 'zod';
 import { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
 import { SignInError } from './sign-in-error';
 
-const syncMode = z.enum(SYNC_MODES).catch('signup');
+/** What DingTalk issues as a Client ID (AppKey) or corpId; never blank, spaced or a `{{variable}}`. */
+const DINGTALK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const dingTalkId = z.string().trim().regex(DINGTALK_ID);
+/** Empty while not configured yet: a disabled authenticator may be saved half-configured. */
+const dingTalkIdOrUnset = z.string().trim().refine((value) => value === '' || DINGTALK_ID.test(value));
+const syncMode = z.enum(SYNC_MODES).default('signup');
 
-const OptionsSchema = z.object({
-  clientId: z.string().trim().min(1),
-  clientSecret: z.string().trim().min(1),
+/** Each option, one line: its type, and what it means when left out. */
+const OPTIONS = {
+  clientId: dingTalkIdOrUnset.default(''),
+  clientSecret: z.string().trim().default(''),
   /** Create a NocoBase user when nobody matches. */
-  autoSignup: z.boolean().catch(false).default(false),
+  autoSignup: z.boolean().default(false),
   /** Rules tried in order to match an unlinked DingTalk identity to an existing user. */
   matchBy: z
     .array(z.enum(MATCH_RULES))
-    .catch(['phone'])
     .default(['phone'])
     .transform((rules) => [...new Set(rules)]),
   /** Accept a DingTalk account that shares no phone number (identity by unionId only). */
-  signupWithoutPhone: z.boolean().catch(false).default(false),
+  signupWithoutPhone: z.boolean().default(false),
   /** DingTalk organizations (corpIds) allowed to sign in; empty: any. */
-  allowedCorpIds: z
-    .array(z.string().trim())
-    .catch([])
-    .default([])
-    .transform((ids) => ids.filter(Boolean)),
+  allowedCorpIds: z.array(dingTalkId).default([]),
   /** Confirm membership in the app's organization through its directory. */
-  verifyMembership: z.boolean().catch(false).default(false),
+  verifyMembership: z.boolean().default(false),
   /** Sign in by itself when the page runs inside the DingTalk app (免登). */
-  inAppSignIn: z.boolean().catch(false).default(false),
+  inAppSignIn: z.boolean().default(false),
   /** The organization of the in-app sign-in (the app's own corpId). */
-  corpId: z.string().trim().catch('').default(''),
+  corpId: dingTalkIdOrUnset.default(''),
   profileSync: z
-    .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode.default('signup')])) as {
-      [K in (typeof PROFILE_FIELDS)[number]]: z.ZodDefault<typeof syncMode>;
+    .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode])) as {
+      [K in (typeof PROFILE_FIELDS)[number]]: typeof syncMode;
     })
-    .catch({ nickname: 'signup', email: 'signup', phone: 'signup' })
     .default({}),
-});
+};
 
-export type DingTalkOptions = z.infer<typeof OptionsSchema>;
+/** As stored: unknown keys are ignored (they cannot widen anything: a missing option reads as its safe default). */
+const StoredOptions = z.object(OPTIONS);
+/** As saved: a misspelt option is refused too, since ignoring it would silently drop what the admin meant. */
+const SavedOptions = z.object(OPTIONS).strict();
 
-/**
- * What an admin may save: the same fields, strictly typed (no silent fallback), credentials optional so a
- * disabled authenticator can be saved half-configured. Returns the path of the first wrong field, if any.
- */
-const SavedOptionsSchema = z.object({
-  clientId: z.string().optional(),
-  clientSecret: z.string().optional(),
-  autoSignup: z.boolean().optional(),
-  matchBy: z.array(z.enum(MATCH_RULES)).optional(),
-  signupWithoutPhone: z.boolean().optional(),
-  allowedCorpIds: z.array(z.string()).optional(),
-  verifyMembership: z.boolean().optional(),
-  inAppSignIn: z.boolean().optional(),
-  corpId: z.string().optional(),
-  profileSync: z.object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, z.enum(SYNC_MODES).optional()]))).partial().optional(),
-});
+export type DingTalkOptions = z.infer<typeof StoredOptions>;
 
-export function invalidOptionField(raw: unknown): string | undefined {
-  const parsed = SavedOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) return parsed.error.issues[0]?.path.join('.') || 'options';
+/** For the auth type's `optionsKeysNotAllowedInEnv`: NocoBase's storer renders variables in every other option. */
+export const OPTIONS_NOT_FROM_ENV = Object.keys(OPTIONS).filter((key) => key !== 'clientSecret');
+
+const VARIABLE = /\{\{.*\}\}/;
+
+/** The option a zod issue is about, as its key path (`allowedCorpIds`, `profileSync.email`), without array indexes. */
+function fieldOf(issue: z.ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return issue.keys[0];
+  const index = issue.path.findIndex((part) => typeof part === 'number');
+  return (index < 0 ? issue.path : issue.path.slice(0, index)).join('.');
+}
+
+/** The key path of the first option, other than the Client Secret, that holds a `{{variable}}`. */
+function variableField(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return VARIABLE.test(value) ? path.join('.') : undefined;
+  if (Array.isArray(value)) return value.map((item) => variableField(item, path)).find(Boolean);
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.entries(value)
+    .filter(([key]) => path.length > 0 || key !== 'clientSecret')
+    .map(([key, item]) => variableField(item, [...path, key]))
+    .find(Boolean);
+}
+
+export type SettingProblem = { field: string; reason: 'invalid' | 'variable' };
+
+/** Why the options an admin is saving are refused, naming the field; undefined when they are fine. */
+export function settingProblem(raw: unknown): SettingProblem | undefined {
+  const options = raw ?? {};
+  const variable = variableField(options);
+  if (variable) return { field: variable, reason: 'variable' };
+  const parsed = SavedOptions.safeParse(options);
+  if (!parsed.success) return { field: fieldOf(parsed.error.issues[0]) || 'options', reason: 'invalid' };
   // In-app sign-in asks DingTalk's JSAPI for a code of one organization: it needs that organization.
-  if (parsed.data.inAppSignIn && !parsed.data.corpId?.trim()) return 'corpId';
+  if (parsed.data.inAppSignIn && !parsed.data.corpId) return { field: 'corpId', reason: 'invalid' };
   return undefined;
 }
 
+/**
+ * The options of a sign-in, or CONFIG_INVALID: naming the setting that does not parse, or naming none when the
+ * credentials are missing.
+ */
 export function readOptions(raw: unknown): DingTalkOptions {
-  const parsed = OptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new SignInError('CONFIG_INVALID', { status: 400, cause: parsed.error });
-  const options = parsed.data;
-  // An unrendered `{{$env.X}}` means the variable does not exist: treat it as missing, never send it to DingTalk.
-  if ([options.clientId, options.clientSecret].some((value) => /^\{\{.*\}\}$/.test(value))) {
-    throw new SignInError('CONFIG_INVALID', { status: 400 });
+  const parsed = StoredOptions.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const field = fieldOf(parsed.error.issues[0]);
+    throw new SignInError('CONFIG_INVALID', { status: 400, detail: field || undefined, cause: parsed.error });
   }
+  const options = parsed.data;
+  if (!options.clientId || !options.clientSecret) throw new SignInError('CONFIG_INVALID', { status: 400 });
+  // A `{{$env.X}}` left unrendered names a variable that does not exist: never send it to DingTalk.
+  if (VARIABLE.test(options.clientSecret)) throw new SignInError('CONFIG_INVALID', { status: 400, detail: 'clientSecret' });
   return options;
 }
 
 /**
  * What anonymous `authenticators:publicList` may show (a whitelist): nothing, unless in-app sign-in is on, which
  * needs the organization and the Client ID in the page to ask DingTalk's JSAPI for a code. Neither is a secret.
+ * Settings that do not parse offer nothing: the page then shows its button, whose sign-in says what is wrong.
  */
 export function getPublicOptions(raw: unknown): Record<string, unknown> {
-  const options = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  if (options.inAppSignIn !== true || typeof options.corpId !== 'string' || !options.corpId) return {};
-  return { inAppSignIn: true, corpId: options.corpId, clientId: typeof options.clientId === 'string' ? options.clientId : '' };
+  const parsed = StoredOptions.safeParse(raw ?? {});
+  if (!parsed.success || !parsed.data.inAppSignIn || !parsed.data.corpId) return {};
+  return { inAppSignIn: true, corpId: parsed.data.corpId, clientId: parsed.data.clientId };
 }

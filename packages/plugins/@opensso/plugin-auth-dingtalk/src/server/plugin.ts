@@ -6,11 +6,16 @@ import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { ensureUniqueLinkIndex } from './link-index';
-import { getPublicOptions, invalidOptionField } from './options';
+import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
+import { redactLoggedParams } from './request-log-redaction';
 import { Sealer } from './sealed';
 import { SignInFlow } from './sign-in-flow';
+import { errorBodyWithDetail } from './translate';
 
 type Translate = (key: string, values: Record<string, unknown>) => string;
+
+/** What plugin-error-handler offers other plugins: a renderer for the errors its guard recognises. */
+type ErrorHandler = { register(guard: typeof errorBodyWithDetail.guard, render: typeof errorBodyWithDetail.render): void };
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
@@ -19,13 +24,18 @@ export class PluginAuthDingTalkServer extends Plugin {
       () => this.app.log.warn('dingtalk: APP_KEY is not set; pending DingTalk sign-ins only complete on the node that started them, until it restarts'),
     );
     const flow = new SignInFlow(() => this.app.cache, this.app.lockManager, sealer);
+    const auth = createDingTalkAuth(flow);
+    // Only the client secret may come from a variable: NocoBase's storer leaves these options as they are saved.
+    auth.optionsKeysNotAllowedInEnv = OPTIONS_NOT_FROM_ENV;
     this.app.authManager.registerTypes(AUTH_TYPE, {
-      auth: createDingTalkAuth(flow),
+      auth,
       title: tval('DingTalk', { ns: NAMESPACE }),
       getPublicOptions,
     });
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
+    // Inside the logger, so that its "response" line, written after everything inside it, sees the redacted copy.
+    this.app.use(redactLoggedParams, { tag: 'authDingTalkRedactLoggedParams', after: 'logger', before: 'bodyParser' });
     // A wrong setting is refused when it is saved, with the field named, rather than failing sign-ins later.
     this.app.db.on('authenticators.beforeSave', async (model: Model, options: { context?: { t?: Translate }; transaction?: Transaction }) => {
       if (model.get('authType') !== AUTH_TYPE) return;
@@ -34,8 +44,11 @@ export class PluginAuthDingTalkServer extends Plugin {
       const refuse = (message: string, values: Record<string, unknown>) => {
         throw Object.assign(new Error(t(message, { ns: NAMESPACE, ...values })), { status: 400 });
       };
-      const field = invalidOptionField(model.get('options'));
-      if (field) refuse('Invalid DingTalk setting: {{field}}', { field });
+      const problem = settingProblem(model.get('options'));
+      if (problem?.reason === 'variable') {
+        refuse('The DingTalk setting "{{field}}" cannot use a variable: only the Client Secret can.', { field: problem.field });
+      }
+      if (problem) refuse('Invalid DingTalk setting: {{field}}', { field: problem.field });
       // Inside the DingTalk app the sign-in page signs in by itself: with two candidates it could not choose.
       const settings = (model.get('options') ?? {}) as { inAppSignIn?: boolean };
       if (model.get('enabled') && settings.inAppSignIn) {
@@ -51,6 +64,9 @@ export class PluginAuthDingTalkServer extends Plugin {
         }
       }
     });
+    // `auth:signIn` refusals go through NocoBase's error handler, which would drop the detail their sentence names.
+    const errorHandler = (this.app.pm.get('error-handler') as { errorHandler?: ErrorHandler } | undefined)?.errorHandler;
+    errorHandler?.register(errorBodyWithDetail.guard, errorBodyWithDetail.render);
     this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
     this.app.acl.allow(
       RESOURCE,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETURN_PATH, QUERY } from '../../constants';
-import { ERROR_CODES, ERROR_MESSAGES } from '../../errors';
+import { ERROR_CODES, ERROR_MESSAGES, MESSAGES_WITHOUT_DETAIL } from '../../errors';
 import {
   authUrlFromBody,
   authUrlRequest,
@@ -106,9 +106,19 @@ describe('stripLandingParams', () => {
 describe('messageFor', () => {
   it('gives the English key of every code', () => {
     for (const code of ERROR_CODES) {
-      if (code === 'DINGTALK_PERMISSION_DENIED') continue;
+      if (code === 'DINGTALK_PERMISSION_DENIED' || code === 'CONFIG_INVALID') continue;
       expect(messageFor(code)).toEqual({ key: ERROR_MESSAGES[code] });
     }
+  });
+
+  it('G11 names the setting of CONFIG_INVALID, or says the credentials are missing when it names none', () => {
+    expect(messageFor('CONFIG_INVALID', 'allowedCorpIds')).toEqual({
+      key: 'The DingTalk sign-in is not configured correctly (setting "{{detail}}"). Ask your administrator.',
+      values: { detail: 'allowedCorpIds' },
+    });
+    expect(messageFor('CONFIG_INVALID', 'profileSync.email').values).toEqual({ detail: 'profileSync.email' });
+    expect(messageFor('CONFIG_INVALID')).toEqual({ key: MESSAGES_WITHOUT_DETAIL.CONFIG_INVALID });
+    expect(MESSAGES_WITHOUT_DETAIL.CONFIG_INVALID).toContain('Client ID or Client Secret is missing');
   });
 
   it('interpolates the permission detail, or uses a sentence without it', () => {

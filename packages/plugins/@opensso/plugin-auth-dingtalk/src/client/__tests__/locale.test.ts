@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES } from '../../errors';
+import { ERROR_MESSAGES, MESSAGES_WITHOUT_DETAIL } from '../../errors';
 import { IN_APP_LOAD_FAILED, IN_APP_REFUSED, IN_APP_TIMEOUT } from '../in-app';
 import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
 import { LINK_DONE, LINK_DONE_AS, LINKED, LINKED_AS, LINKED_AS_SINCE, LINKED_SINCE, NOT_LINKED } from '../links';
@@ -22,6 +22,7 @@ function keysUsedInSources(): string[] {
     GENERIC_ERROR,
     PERMISSION_DENIED_NO_DETAIL,
     ...Object.values(ERROR_MESSAGES),
+    ...Object.values(MESSAGES_WITHOUT_DETAIL),
     NOT_LINKED,
     LINKED,
     LINKED_AS,

@@ -1,16 +1,18 @@
 /**
  * Checklist D4 and "log hygiene": the logs of a whole success and of every failure path carry the
  * authenticator, the outcome or error code and DingTalk's request id, and no client secret, auth code, state,
- * ticket, DingTalk token or NocoBase token.
+ * ticket, DingTalk token or NocoBase token. G6: nor NocoBase's request log of an admin saving a client secret, or
+ * of an in-app sign-in with its code.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shortHash } from '../../../../../../dingtalk-emulator/src/codes';
+import { shortHash } from '@opensso/dingtalk-emulator';
 import {
   CLIENT_SECRET,
   Harness,
+  SECOND_CLIENT,
   approveAtDingTalk,
   createAuthenticator,
   followCallback,
@@ -25,6 +27,9 @@ let h: Harness;
 let logs = '';
 /** Every secret a flow handled; none may appear in a log. */
 const secrets = new Set<string>([CLIENT_SECRET]);
+
+/** G6: the secrets of the admin's requests and of an in-app sign-in. */
+const requestSecrets = new Set<string>();
 
 function remember(...values: Array<string | null | undefined>) {
   for (const value of values) if (value) secrets.add(value);
@@ -111,6 +116,41 @@ beforeAll(async () => {
   await browser.get(`/api/dingtalk:redirect?error=access_denied&state=${cancelled}`);
   await startSignIn(h.app.agent(), 'no-such-authenticator');
 
+  // G6: an admin creates an authenticator (with a wrong secret), then corrects its secret; a member signs in
+  // inside the DingTalk app with a JSAPI code.
+  const wrongSecret = 'g6-secret-typed-first-5d1c';
+  requestSecrets.add(wrongSecret).add(SECOND_CLIENT.clientSecret);
+  const adminUser = await h.app.db.getRepository('users').findOne({ filter: { email: 'admin@nocobase.com' } });
+  const admin = await h.app.agent().login(adminUser, 'root');
+  const corpId = 'dingemulatorcorp';
+  const created = await admin.post('/api/authenticators:create').send({
+    name: 'dingtalk-in-app',
+    authType: 'dingtalk',
+    enabled: true,
+    options: { clientId: SECOND_CLIENT.clientId, clientSecret: wrongSecret, autoSignup: true, inAppSignIn: true, corpId },
+  });
+  expect(created.status).toBe(200);
+  // Refused by the save hook (in-app sign-in needs the organization): the request is logged all the same.
+  const refusedSecret = 'g6-secret-of-a-refused-save-8e2a';
+  requestSecrets.add(refusedSecret);
+  const refused = await admin.post('/api/authenticators:create').send({
+    name: 'dingtalk-refused',
+    authType: 'dingtalk',
+    options: { clientId: SECOND_CLIENT.clientId, clientSecret: refusedSecret, inAppSignIn: true },
+  });
+  expect(refused.status).toBe(400);
+  // The settings form sends the whole record (NocoBase refuses an update that leaves no authenticator enabled).
+  const updated = await admin.post('/api/authenticators:update').query({ filterByTk: created.body.data.id }).send({
+    enabled: true,
+    options: { clientId: SECOND_CLIENT.clientId, clientSecret: SECOND_CLIENT.clientSecret, autoSignup: true, inAppSignIn: true, corpId },
+  });
+  expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+  const inAppCode = h.emulator.mintJsapiCode({ identity: 'zhangsan', corpId, clientId: SECOND_CLIENT.clientId }).code;
+  requestSecrets.add(inAppCode);
+  const inApp = await h.app.agent().post('/api/auth:signIn').set('X-Authenticator', 'dingtalk-in-app').send({ inAppCode });
+  expect(inApp.status).toBe(200);
+  remember(inApp.body.data.token);
+
   // Every DingTalk token the plugin presented, as the emulator saw it (it keeps only hashes).
   const tokenHashes = new Set(h.emulator.log().map((entry) => entry.tokenHash).filter(Boolean));
   expect(tokenHashes.size).toBeGreaterThan(0);
@@ -161,3 +201,13 @@ describe('logs of a whole flow (D4)', () => {
   });
 });
 
+describe('request logs of secrets in action parameters (G6)', () => {
+  it('G6 NocoBase request log holds no client secret of authenticators:create or update, and no in-app code', () => {
+    const found = [...requestSecrets].filter((secret) => logs.includes(secret));
+    expect(found).toEqual([]);
+    // The requests were logged, with their parameters: only the secrets are gone.
+    expect(logs).toMatch(/"actionName":"create","resourceName":"authenticators".*"clientSecret":"redacted"/);
+    expect(logs).toMatch(/"actionName":"update","resourceName":"authenticators".*"clientSecret":"redacted"/);
+    expect(logs).toMatch(/"actionName":"signIn","resourceName":"auth".*"inAppCode":"redacted"/);
+  });
+});
