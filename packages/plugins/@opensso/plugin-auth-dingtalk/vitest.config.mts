@@ -23,8 +23,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Memory figures printed by the abuse tests are taken after a full collection.
-    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     env: {
       APP_ENV: 'test',
       NODE_MODULES_PATH: nodeModules,
