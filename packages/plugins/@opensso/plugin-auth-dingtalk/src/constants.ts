@@ -50,6 +50,11 @@ export const LINKS_SNIPPET = 'pm.auth.dingtalk';
 export const MATCH_RULES = ['phone', 'email'] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
 
+/** The country of a phone number stored without one (option `defaultCountryCode`) when the admin sets none. */
+export const DEFAULT_COUNTRY_CODE = '86';
+/** A country calling code as `defaultCountryCode` holds it: digits only (no `+`), 1 to 3 of them, not starting with 0. */
+export const COUNTRY_CODE_PATTERN = /^[1-9]\d{0,2}$/;
+
 /** Profile fields kept in step with DingTalk, and when. */
 export const PROFILE_FIELDS = ['nickname', 'email', 'phone'] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];

@@ -5,7 +5,7 @@
  * authenticator storer renders it before we read it.
  */
 import { z } from 'zod';
-import { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
+import { COUNTRY_CODE_PATTERN, DEFAULT_COUNTRY_CODE, MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
 import { SignInError } from './sign-in-error';
 
 const syncMode = z.enum(SYNC_MODES).catch('signup');
@@ -35,6 +35,8 @@ const OptionsSchema = z.object({
   inAppSignIn: z.boolean().catch(false).default(false),
   /** The organization of the in-app sign-in (the app's own corpId). */
   corpId: z.string().trim().catch('').default(''),
+  /** The country of a phone number stored without `+`/`00` (phone.ts); a wrong one refuses sign-ins. */
+  defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).default(DEFAULT_COUNTRY_CODE),
   profileSync: z
     .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode.default('signup')])) as {
       [K in (typeof PROFILE_FIELDS)[number]]: z.ZodDefault<typeof syncMode>;
@@ -59,6 +61,7 @@ const SavedOptionsSchema = z.object({
   verifyMembership: z.boolean().optional(),
   inAppSignIn: z.boolean().optional(),
   corpId: z.string().optional(),
+  defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).optional(),
   profileSync: z.object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, z.enum(SYNC_MODES).optional()]))).partial().optional(),
 });
 

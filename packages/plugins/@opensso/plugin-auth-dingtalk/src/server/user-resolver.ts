@@ -10,7 +10,7 @@ import type { MatchRule, ProfileField, SyncMode } from '../constants';
 import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
-import { internationalOf, lastDigits, samePhone } from './phone';
+import { lastDigits, samePhone, storedPhone } from './phone';
 import { SignInError } from './sign-in-error';
 
 /** What DingTalk told us about a person: the profile, and the organization context when known. */
@@ -27,6 +27,8 @@ export interface ResolvePolicy {
   matchBy: MatchRule[];
   signupWithoutPhone: boolean;
   profileSync: Record<ProfileField, SyncMode>;
+  /** The country of a stored number written without one. */
+  defaultCountryCode: string;
 }
 
 interface Logger {
@@ -76,7 +78,7 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   }
 
   for (const rule of policy.matchBy) {
-    const user = rule === 'phone' ? await findByPhone(db, profile) : await findByEmail(db, profile);
+    const user = rule === 'phone' ? await findByPhone(db, profile, policy.defaultCountryCode) : await findByEmail(db, profile);
     if (!user) continue;
     return raceSafe(db, authenticatorName, profile.unionId, async () => {
       await db.sequelize.transaction(async (transaction) => {
@@ -95,7 +97,7 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
       // users.phone and users.email are unique, and DingTalk does not verify email: a value another user holds is
       // left out, not fought over.
       for (const [field, value] of [
-        ['phone', profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined],
+        ['phone', profile.mobile ? storedPhone({ mobile: profile.mobile, stateCode: profile.stateCode }, policy.defaultCountryCode) : undefined],
         ['email', profile.email],
       ] as const) {
         if (value && !(await db.getRepository('users').findOne({ filter: { [field]: value }, transaction }))) {
@@ -110,12 +112,15 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   });
 }
 
-/** Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads. */
-async function findByPhone(db: Database, profile: DingTalkProfile): Promise<Model | undefined> {
+/**
+ * Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads, a number
+ * stored without its country being one of `defaultCountry`.
+ */
+async function findByPhone(db: Database, profile: DingTalkProfile, defaultCountry: string): Promise<Model | undefined> {
   if (!profile.mobile) return undefined;
   const phone = { mobile: profile.mobile, stateCode: profile.stateCode };
   const candidates = await db.getRepository('users').find({ filter: { phone: { $includes: lastDigits(phone) } } });
-  const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone));
+  const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone, defaultCountry));
   if (matches.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
   return matches[0];
 }
@@ -219,22 +224,17 @@ async function refreshLink({ db, authenticatorName, identity }: ResolveInput, us
   });
 }
 
-/** How a new user's phone is stored: the bare number in China (as NocoBase users usually have it), else +cc. */
-export function storedPhone(mobile: string, stateCode?: string): string {
-  const international = internationalOf({ mobile, stateCode });
-  return international.startsWith('+86') ? international.slice(3) : international;
-}
-
 /**
  * Profile fields the admin keeps in step with DingTalk (`fill` when empty, `overwrite` always) for an existing
  * user. A value another user holds (email, phone are unique) is skipped and logged: it never fails the sign-in.
  */
 async function syncProfile({ db, identity, policy, log, authenticatorName }: ResolveInput, user: Model): Promise<void> {
   const { profile } = identity;
+  const phone = profile.mobile ? { mobile: profile.mobile, stateCode: profile.stateCode } : undefined;
   const fromDingTalk: Record<ProfileField, string | undefined> = {
     nickname: profile.nick || undefined,
     email: profile.email || undefined,
-    phone: profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined,
+    phone: phone ? storedPhone(phone, policy.defaultCountryCode) : undefined,
   };
   for (const field of Object.keys(fromDingTalk) as ProfileField[]) {
     const mode = policy.profileSync[field];
@@ -242,10 +242,7 @@ async function syncProfile({ db, identity, policy, log, authenticatorName }: Res
     if (mode === 'signup' || !value) continue;
     const current = (user.get(field) as string | null) ?? '';
     if (mode === 'fill' && current) continue;
-    const same =
-      field === 'phone' && profile.mobile
-        ? samePhone(current, { mobile: profile.mobile, stateCode: profile.stateCode })
-        : current === value;
+    const same = field === 'phone' && phone ? samePhone(current, phone, policy.defaultCountryCode) : current === value;
     if (same) continue;
     const userId = user.get('id') as number;
     if (field !== 'nickname') {
