@@ -37,6 +37,8 @@ const OptionsSchema = z.object({
   corpId: z.string().trim().catch('').default(''),
   /** The country of a phone number stored without `+`/`00` (phone.ts); a wrong one refuses sign-ins. */
   defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).default(DEFAULT_COUNTRY_CODE),
+  /** Store DingTalk's (unverified) email on new users, and let profile sync take it. */
+  copyEmailAtSignup: z.boolean().default(false),
   profileSync: z
     .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode.default('signup')])) as {
       [K in (typeof PROFILE_FIELDS)[number]]: z.ZodDefault<typeof syncMode>;
@@ -62,6 +64,7 @@ const SavedOptionsSchema = z.object({
   inAppSignIn: z.boolean().optional(),
   corpId: z.string().optional(),
   defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).optional(),
+  copyEmailAtSignup: z.boolean().optional(),
   profileSync: z.object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, z.enum(SYNC_MODES).optional()]))).partial().optional(),
 });
 

@@ -29,6 +29,17 @@ export interface ResolvePolicy {
   profileSync: Record<ProfileField, SyncMode>;
   /** The country of a stored number written without one. */
   defaultCountryCode: string;
+  copyEmailAtSignup: boolean;
+  allowedCorpIds: string[];
+}
+
+/**
+ * Whether DingTalk's email may be written into a user (sign-up, profile sync). DingTalk does not verify it: a
+ * stranger could sign up with a colleague's address and be matched by it later on another sign-in method
+ * (pre-hijacking). Only when the admin opts in, or when only members of allowed organizations get in.
+ */
+export function emailTrusted(policy: ResolvePolicy): boolean {
+  return policy.copyEmailAtSignup || policy.allowedCorpIds.length > 0;
 }
 
 interface Logger {
@@ -98,7 +109,7 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
       // left out, not fought over.
       for (const [field, value] of [
         ['phone', profile.mobile ? storedPhone({ mobile: profile.mobile, stateCode: profile.stateCode }, policy.defaultCountryCode) : undefined],
-        ['email', profile.email],
+        ['email', emailTrusted(policy) ? profile.email : undefined],
       ] as const) {
         if (value && !(await db.getRepository('users').findOne({ filter: { [field]: value }, transaction }))) {
           values[field] = value;
@@ -227,6 +238,7 @@ async function refreshLink({ db, authenticatorName, identity }: ResolveInput, us
 /**
  * Profile fields the admin keeps in step with DingTalk (`fill` when empty, `overwrite` always) for an existing
  * user. A value another user holds (email, phone are unique) is skipped and logged: it never fails the sign-in.
+ * The email follows the sign-up rule (`emailTrusted`): otherwise it is skipped and logged.
  */
 async function syncProfile({ db, identity, policy, log, authenticatorName }: ResolveInput, user: Model): Promise<void> {
   const { profile } = identity;
@@ -245,6 +257,10 @@ async function syncProfile({ db, identity, policy, log, authenticatorName }: Res
     const same = field === 'phone' && phone ? samePhone(current, phone, policy.defaultCountryCode) : current === value;
     if (same) continue;
     const userId = user.get('id') as number;
+    if (field === 'email' && !emailTrusted(policy)) {
+      log?.info?.('dingtalk: profile field not synced', { authenticator: authenticatorName, userId, field, reason: 'unverified' });
+      continue;
+    }
     if (field !== 'nickname') {
       const holder = await db.getRepository('users').findOne({ filter: { [field]: value, id: { $ne: userId } } });
       if (holder) {

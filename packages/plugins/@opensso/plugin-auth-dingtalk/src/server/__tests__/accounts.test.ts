@@ -120,7 +120,7 @@ describe('users without a phone number', () => {
 
 describe('profile sync', () => {
   it('by default sets nickname, email and phone at sign-up only', async () => {
-    const name = await authenticator('sync-default', { autoSignup: true });
+    const name = await authenticator('sync-default', { autoSignup: true, copyEmailAtSignup: true });
     const identity = person();
     const first = await signInWithDingTalk(h, identity, { authenticator: name });
     await signInWithDingTalk(h, { ...identity, nick: 'Changed', email: 'changed@example.com' }, { authenticator: name });
@@ -132,6 +132,7 @@ describe('profile sync', () => {
   it('"fill" fills empty fields, "overwrite" replaces them, and a taken email is skipped without failing', async () => {
     const name = await authenticator('sync-modes', {
       autoSignup: true,
+      copyEmailAtSignup: true,
       profileSync: { nickname: 'overwrite', email: 'fill', phone: 'overwrite' },
     });
     const identity = person();
@@ -336,6 +337,43 @@ describe('phone numbers of different countries (checklist G2)', () => {
     expect(again.signIn!.body.data.user.id).toBe(us.signIn!.body.data.user.id);
     const foreign = await signInWithDingTalk(h, person({ mobile: '8645557701', stateCode: '86' }), { authenticator: matcher });
     expect(foreign.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe("DingTalk's unverified email (checklist G9)", () => {
+  it("G9 a colleague's address given at DingTalk is not stored at sign-up, so the colleague is not matched to that account later", async () => {
+    const open = await authenticator(`g9-open-${++seq}`, { autoSignup: true });
+    const attacker = await signInWithDingTalk(h, person({ email: 'colleague.g9@example.com' }), { authenticator: open });
+    expect(attacker.signIn!.status).toBe(200);
+    expect((await users().findOne({ filterByTk: attacker.signIn!.body.data.user.id })).get('email') ?? null).toBeNull();
+    // Another sign-in method that matches by email: the colleague gets their own account.
+    const byEmail = await authenticator(`g9-email-${++seq}`, { autoSignup: true, matchBy: ['email'], copyEmailAtSignup: true });
+    const colleague = await signInWithDingTalk(h, person({ email: 'colleague.g9@example.com' }), { authenticator: byEmail });
+    expect(colleague.signIn!.body.data.user.id).not.toBe(attacker.signIn!.body.data.user.id);
+  });
+
+  it('G9 the email is stored at sign-up when the admin opts in, or when sign-in is restricted to allowed organizations', async () => {
+    const optIn = await authenticator(`g9-optin-${++seq}`, { autoSignup: true, copyEmailAtSignup: true });
+    const first = person();
+    const opted = await signInWithDingTalk(h, first, { authenticator: optIn });
+    expect(opted.signIn!.body.data.user.email).toBe(first.email);
+
+    const corp = await authenticator(`g9-corp-${++seq}`, { autoSignup: true, allowedCorpIds: ['dingemulatorcorp'] });
+    const member = person();
+    const restricted = await signInWithDingTalk(h, { ...member, corpId: 'dingemulatorcorp' }, { authenticator: corp });
+    expect(restricted.signIn!.body.data.user.email).toBe(member.email);
+  });
+
+  it("G9 profile sync takes DingTalk's email under the same rule", async () => {
+    const plain = await authenticator(`g9-sync-${++seq}`, { profileSync: { email: 'overwrite' } });
+    const identity = person();
+    const local = await users().create({ values: { nickname: 'Sync', phone: identity.mobile } });
+    await signInWithDingTalk(h, identity, { authenticator: plain });
+    expect((await users().findOne({ filterByTk: local.get('id') })).get('email') ?? null).toBeNull();
+
+    const optIn = await authenticator(`g9-sync-optin-${++seq}`, { profileSync: { email: 'fill' }, copyEmailAtSignup: true });
+    await signInWithDingTalk(h, { ...identity, unionId: `${identity.unionId}-b` }, { authenticator: optIn });
+    expect((await users().findOne({ filterByTk: local.get('id') })).get('email')).toBe(identity.email);
   });
 });
 
