@@ -39,8 +39,19 @@ export const ACTIONS = {
    * links with their user, `meta` `{ count, page, pageSize, totalPage }`.
    */
   listLinks: 'listLinks',
-  /** Admins. POST, body `{ authenticator, userId }`: removes that user's link. */
+  /**
+   * Admins. POST, body `{ authenticator, userId }`: removes that user's link, and keeps that DingTalk account from
+   * being matched to that user again automatically (see listLinkBlocks).
+   */
   removeLink: 'removeLink',
+  /**
+   * Admins. GET `?authenticator&page&pageSize` → NocoBase's list shape: `data` the DingTalk accounts unlinked from
+   * a user (by the user or an admin) that phone or email matching skips for that user, `[{ userId, user, unionId,
+   * nickname, removedBy: 'user' | 'admin', createdAt }]`; `meta` `{ count, page, pageSize, totalPage }`.
+   */
+  listLinkBlocks: 'listLinkBlocks',
+  /** Admins. POST, body `{ authenticator, userId, unionId }`: lets matching link that account to that user again. */
+  removeLinkBlock: 'removeLinkBlock',
 } as const;
 
 /** The ACL snippet that lets a role see and remove users' DingTalk links (NocoBase's admin role has `pm.*`). */

@@ -5,6 +5,7 @@ import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../const
 import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
+import { linkBlocksCollection } from './link-blocks';
 import { ensureUniqueLinkIndex } from './link-index';
 import { getPublicOptions, invalidOptionField } from './options';
 import { SignInFlow } from './sign-in-flow';
@@ -13,6 +14,8 @@ type Translate = (key: string, values: Record<string, unknown>) => string;
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
+    // Defined here rather than in a collections folder: see link-blocks.ts.
+    this.db.collection(linkBlocksCollection);
     const flow = new SignInFlow(() => this.app.cache, this.app.lockManager);
     this.app.authManager.registerTypes(AUTH_TYPE, {
       auth: createDingTalkAuth(flow),
@@ -54,7 +57,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     );
     this.app.acl.registerSnippet({
       name: LINKS_SNIPPET,
-      actions: [`${RESOURCE}:${ACTIONS.listLinks}`, `${RESOURCE}:${ACTIONS.removeLink}`],
+      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock].map((name) => `${RESOURCE}:${name}`),
     });
   }
 

@@ -2,13 +2,15 @@
  * Who a DingTalk identity is in NocoBase. The key is (authenticator, unionId): unionId is the same for one
  * person in every app of the organization and in the in-app flow, where openId is per app and nick, mobile and
  * email change. Order: the existing link; else the admin's matching rules in their order (phone, email), each
- * linking exactly one user and refusing several; else a new user when sign-up is on; else a refusal. Linking and
- * creating run in one transaction, so a failure leaves neither a user without its link nor the reverse.
+ * linking exactly one user and refusing several, and skipping a user this DingTalk account was unlinked from
+ * (link-blocks.ts); else a new user when sign-up is on; else a refusal. Linking and creating run in one
+ * transaction, so a failure leaves neither a user without its link nor the reverse.
  */
 import type { Database, Model, Transaction } from '@nocobase/database';
 import type { MatchRule, ProfileField, SyncMode } from '../constants';
 import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
+import { isBlocked, unblock } from './link-blocks';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
 import { lastDigits, samePhone, storedPhone } from './phone';
 import { SignInError } from './sign-in-error';
@@ -78,7 +80,7 @@ async function findOrLink(input: ResolveInput): Promise<Resolution> {
 }
 
 async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
-  const { db, authenticatorName, identity, policy } = input;
+  const { db, authenticatorName, identity, policy, log } = input;
   const { profile } = identity;
   const linked = await findLinkedUser(db, authenticatorName, profile.unionId);
   if (linked) return { user: linked, outcome: 'linked-user' };
@@ -91,6 +93,10 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   for (const rule of policy.matchBy) {
     const user = rule === 'phone' ? await findByPhone(db, profile, policy.defaultCountryCode) : await findByEmail(db, profile);
     if (!user) continue;
+    if (await isBlocked(db, authenticatorName, profile.unionId, user.get('id') as number)) {
+      log?.info?.('dingtalk: match skipped', { authenticator: authenticatorName, rule, userId: user.get('id'), reason: 'unlinked' });
+      continue;
+    }
     return raceSafe(db, authenticatorName, profile.unionId, async () => {
       await db.sequelize.transaction(async (transaction) => {
         await assertNotLinkedElsewhere(db, authenticatorName, user.get('id') as number, transaction);
@@ -215,6 +221,8 @@ export async function link(
     values: { authenticator: authenticatorName, userId, uuid: identity.profile.unionId, ...linkValues(identity) },
     transaction,
   });
+  // A link made on purpose (self-service linking) lifts an earlier unlink's block; matching never links a blocked pair.
+  await unblock(db, authenticatorName, identity.profile.unionId, userId, transaction);
 }
 
 /** Keeps the link's nickname, openId, corpId and userid current; the key (unionId) never changes. */
