@@ -39,8 +39,19 @@ export const ACTIONS = {
    * links with their user, `meta` `{ count, page, pageSize, totalPage }`.
    */
   listLinks: 'listLinks',
-  /** Admins. POST, body `{ authenticator, userId }`: removes that user's link. */
+  /**
+   * Admins. POST, body `{ authenticator, userId }`: removes that user's link, and keeps that DingTalk account from
+   * being matched to that user again automatically (see listLinkBlocks).
+   */
   removeLink: 'removeLink',
+  /**
+   * Admins. GET `?authenticator&page&pageSize` → NocoBase's list shape: `data` the DingTalk accounts unlinked from
+   * a user (by the user or an admin) that phone or email matching skips for that user, `[{ userId, user, unionId,
+   * nickname, removedBy: 'user' | 'admin', createdAt }]`; `meta` `{ count, page, pageSize, totalPage }`.
+   */
+  listLinkBlocks: 'listLinkBlocks',
+  /** Admins. POST, body `{ authenticator, userId, unionId }`: lets matching link that account to that user again. */
+  removeLinkBlock: 'removeLinkBlock',
 } as const;
 
 /** The ACL snippet that lets a role see and remove users' DingTalk links (NocoBase's admin role has `pm.*`). */
@@ -49,6 +60,11 @@ export const LINKS_SNIPPET = 'pm.auth.dingtalk';
 /** How an unlinked DingTalk identity may be matched to an existing user, tried in the admin's order. */
 export const MATCH_RULES = ['phone', 'email'] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
+
+/** The country of a phone number stored without one (option `defaultCountryCode`) when the admin sets none. */
+export const DEFAULT_COUNTRY_CODE = '86';
+/** A country calling code as `defaultCountryCode` holds it: digits only (no `+`), 1 to 3 of them, not starting with 0. */
+export const COUNTRY_CODE_PATTERN = /^[1-9]\d{0,2}$/;
 
 /** Profile fields kept in step with DingTalk, and when. */
 export const PROFILE_FIELDS = ['nickname', 'email', 'phone'] as const;

@@ -40,6 +40,7 @@ export const ERROR_MESSAGES = {
   TRY_AGAIN: 'Too many sign-ins are being processed at once. Please try again in a moment.',
   TOO_MANY_ATTEMPTS: 'Too many sign-in attempts from your network. Please wait a minute and try again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
+  NOT_BLOCKED: 'This DingTalk account is not excluded from automatic matching for this user.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

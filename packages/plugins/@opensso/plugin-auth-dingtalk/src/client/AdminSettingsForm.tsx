@@ -3,10 +3,13 @@ import { SchemaComponent, useAPIClient } from '@nocobase/client';
 import { Alert, Divider, Input, Radio, Select, Switch, Typography } from 'antd';
 import React, { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { ACTIONS, RESOURCE } from '../constants';
+import { countryCodeOf, isCountryCode } from './account-settings';
 import { useDingTalkTranslation } from './locale';
 import {
   ConsoleUrls,
   consoleUrlsFromBody,
+  DEFAULT_COPY_EMAIL_AT_SIGNUP,
+  DEFAULT_COUNTRY_CODE,
   DEFAULT_MATCH_BY,
   DEFAULT_SYNC_MODE,
   MATCH_RULES,
@@ -148,6 +151,24 @@ function CorpIdsSelect({ value, onChange, disabled, readOnly }: FieldProps<strin
   );
 }
 
+/** A country calling code after a fixed `+`; `+86` or `0086` typed or pasted is kept as 86. */
+function CountryCodeInput({ value, onChange, disabled, readOnly }: FieldProps<string>) {
+  const { t } = useDingTalkTranslation();
+  return (
+    <Input
+      addonBefore="+"
+      inputMode="numeric"
+      autoComplete="off"
+      aria-label={t('Default country code')}
+      style={{ maxWidth: 160 }}
+      value={value ?? ''}
+      onChange={(event) => onChange?.(countryCodeOf(event.target.value))}
+      disabled={disabled}
+      readOnly={readOnly}
+    />
+  );
+}
+
 /** A boolean option as a switch (unset reads as off). */
 function OptionSwitch({ value, onChange, disabled, readOnly, label }: FieldProps<boolean> & { label?: string }) {
   return (
@@ -272,10 +293,48 @@ export function AdminSettingsForm() {
             field.visible = matchesByEmail(field.query('.matchBy').value());
           },
         },
+        defaultCountryCode: {
+          type: 'string',
+          title: t('Default country code'),
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkCountryCode',
+          default: DEFAULT_COUNTRY_CODE,
+          required: true,
+          'x-validator': (value: unknown) =>
+            isCountryCode(value) ? '' : t('Enter a country calling code of 1 to 3 digits, e.g. 86 or 1.'),
+          description: t(
+            'A phone number stored in NocoBase without a country (no + or 00 in front) is read as a number of this country, without its trunk prefix (0 in most countries, 1 for +1, 8 for +7); it never matches a DingTalk number of another country. Sign-up and profile sync store numbers of this country without a country code, and others with +.',
+          ),
+        },
         autoSignup: checkbox(
           t('Sign up automatically when the user does not exist'),
           t('When no existing user matches the DingTalk account, a new user is created. When off, such sign-ins are refused.'),
         ),
+        copyEmailAtSignup: {
+          ...checkbox(
+            t("Copy DingTalk's email address to new users"),
+            t(
+              'Also lets profile sync copy it. When off, the email is copied only if sign-in is restricted to allowed organizations (below).',
+            ),
+          ),
+          default: DEFAULT_COPY_EMAIL_AT_SIGNUP,
+        },
+        copyEmailWarning: {
+          type: 'void',
+          'x-decorator': 'FormItem',
+          'x-component': 'Alert',
+          'x-component-props': {
+            showIcon: true,
+            type: 'warning',
+            message: t(
+              "DingTalk does not verify email addresses: someone could sign up with a colleague's address and later be signed in as that colleague by another sign-in method that matches users by email. Copy it only if your organization manages its members' DingTalk accounts.",
+            ),
+          },
+          // Shown only while copying is on.
+          'x-reactions': (field) => {
+            field.visible = field.query('.copyEmailAtSignup').value() === true;
+          },
+        },
         signupWithoutPhone: checkbox(
           t('Accept DingTalk accounts without a phone number'),
           t(
@@ -387,6 +446,7 @@ export function AdminSettingsForm() {
           DingTalkSection: Section,
           DingTalkMatchBy: MatchBySelect,
           DingTalkCorpIds: CorpIdsSelect,
+          DingTalkCountryCode: CountryCodeInput,
           DingTalkSyncMode: SyncModeRadios,
         }}
       />

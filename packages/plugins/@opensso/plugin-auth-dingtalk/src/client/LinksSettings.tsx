@@ -2,6 +2,8 @@ import { useAPIClient } from '@nocobase/client';
 import { Alert, App, Button, Card, Popconfirm, Select, Space, Table, TableColumn, Typography } from 'antd';
 import React, { useCallback, useEffect, useState } from 'react';
 import { Shown, shownFromError, textOf } from './landing';
+import { LinkBlocksTable } from './LinkBlocksTable';
+import { userLabel } from './link-blocks';
 import {
   AuthenticatorEntry,
   dingTalkAuthenticatorsFromBody,
@@ -33,12 +35,13 @@ function text(value: string | undefined) {
 }
 
 function userName(row: LinkRow): string {
-  return row.user?.nickname || row.user?.username || row.user?.email || row.user?.phone || `#${row.userId}`;
+  return userLabel(row.user, row.userId);
 }
 
 /**
  * Settings → Authentication → DingTalk accounts: which NocoBase users are linked to which DingTalk account, per
- * DingTalk authenticator, and removing a link (e.g. a DingTalk account linked to the wrong user).
+ * DingTalk authenticator, and removing a link (e.g. a DingTalk account linked to the wrong user); below, the
+ * accounts unlinked from a user, which sign-in does not link to that user again by itself.
  */
 export function DingTalkLinksSettings() {
   const { t, i18n } = useDingTalkTranslation();
@@ -49,6 +52,8 @@ export function DingTalkLinksSettings() {
   const [page, setPage] = useState<LinksPage>({ rows: [], count: 0 });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Shown>();
+  /** Bumped by each removed link (the list of unlinked accounts below gains a row) and by Refresh. */
+  const [refreshes, setRefreshes] = useState(0);
 
   // Every DingTalk authenticator (disabled ones too: their links still exist). A role allowed to see links but
   // not to manage authenticators gets the enabled ones.
@@ -108,6 +113,7 @@ export function DingTalkLinksSettings() {
       await api.request(removeLinkRequest(query.authenticator, row.userId));
       message.success(t('The link was removed.'));
       setError(undefined);
+      setRefreshes((n) => n + 1);
     } catch (failure) {
       setError(shownFromError(failure));
     }
@@ -167,7 +173,9 @@ export function DingTalkLinksSettings() {
       render: (_, row) => (
         <Popconfirm
           title={t('Remove the link of {{user}}?', { user: userName(row), interpolation: { escapeValue: false } })}
-          description={t('They will no longer be able to sign in with this DingTalk account, until it is linked again.')}
+          description={t(
+            'They will no longer be able to sign in with this DingTalk account, and sign-in will not link it to them again by phone number or email, until they link it themselves or you allow matching below.',
+          )}
           okText={t('Remove link')}
           okButtonProps={{ danger: true }}
           onConfirm={() => remove(row)}
@@ -202,7 +210,14 @@ export function DingTalkLinksSettings() {
               if (typeof value === 'string') setQuery({ authenticator: value, page: 1, pageSize: query?.pageSize ?? PAGE_SIZE });
             }}
           />
-          <Button disabled={!query} onClick={() => query && load(query)}>
+          <Button
+            disabled={!query}
+            onClick={() => {
+              if (!query) return;
+              load(query);
+              setRefreshes((n) => n + 1);
+            }}
+          >
             {t('Refresh')}
           </Button>
         </Space>
@@ -225,6 +240,7 @@ export function DingTalkLinksSettings() {
               query && setQuery({ ...query, page: pageSize === query.pageSize ? nextPage : 1, pageSize }),
           }}
         />
+        {query ? <LinkBlocksTable key={query.authenticator} authenticator={query.authenticator} refreshKey={refreshes} /> : null}
       </Space>
     </Card>
   );

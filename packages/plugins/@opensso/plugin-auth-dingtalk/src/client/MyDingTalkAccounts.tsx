@@ -148,7 +148,9 @@ export function MyDingTalkAccounts() {
         <Popconfirm
           key="unlink"
           title={t('Unlink this DingTalk account?')}
-          description={t('You will no longer be able to sign in with it.')}
+          description={t(
+            'You will no longer be able to sign in with it, and sign-in will not link it to your account again by itself. You can link it again here.',
+          )}
           okText={t('Unlink')}
           okButtonProps={{ danger: true }}
           onConfirm={() => unlink(row.name)}

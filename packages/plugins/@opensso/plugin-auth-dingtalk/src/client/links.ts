@@ -88,15 +88,15 @@ export function dingTalkAuthenticatorsRequest(): GetRequest<{
 // Answers. NocoBase wraps an action's body as `{ data: body }`; a `{ rows, count }` body becomes
 // `{ data: rows, meta: { count } }`. Nothing is trusted beyond its expected type.
 
-function dataOf(body: unknown): unknown {
+export function dataOf(body: unknown): unknown {
   return isRecord(body) ? body.data : undefined;
 }
 
-function optionalString(value: unknown): string | undefined {
+export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function isUserId(value: unknown): value is UserId {
+export function isUserId(value: unknown): value is UserId {
   return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '');
 }
 
@@ -177,7 +177,7 @@ export type LinkRow = {
   createdAt?: string;
 };
 
-function linkedUser(value: unknown): LinkedUser | undefined {
+export function linkedUser(value: unknown): LinkedUser | undefined {
   if (!isRecord(value) || !isUserId(value.id)) {
     return undefined;
   }
@@ -214,10 +214,16 @@ function linkRow(value: unknown): LinkRow | undefined {
   return row;
 }
 
-export type LinksPage = { rows: LinkRow[]; count: number };
+export type ListPage<T> = { rows: T[]; count: number };
+export type LinksPage = ListPage<LinkRow>;
 
 /** `dingtalk:listLinks`, whether NocoBase unwrapped `{ rows, count }` into `{ data: rows, meta }` or not. */
 export function linksPageFromBody(body: unknown): LinksPage {
+  return listPageFromBody(body, linkRow);
+}
+
+/** A page of an admin list (`{ rows, count }` or `{ data: rows, meta: { count } }`), each row read by `row`. */
+export function listPageFromBody<T>(body: unknown, row: (value: unknown) => T | undefined): ListPage<T> {
   const data = dataOf(body);
   let rawRows: unknown;
   let rawCount: unknown;
@@ -228,9 +234,7 @@ export function linksPageFromBody(body: unknown): LinksPage {
     rawRows = data.rows;
     rawCount = data.count;
   }
-  const rows = Array.isArray(rawRows)
-    ? rawRows.map(linkRow).filter((row): row is LinkRow => row !== undefined)
-    : [];
+  const rows = Array.isArray(rawRows) ? rawRows.map(row).filter((item): item is T => item !== undefined) : [];
   const count = typeof rawCount === 'number' && Number.isInteger(rawCount) && rawCount >= rows.length ? rawCount : rows.length;
   return { rows, count };
 }

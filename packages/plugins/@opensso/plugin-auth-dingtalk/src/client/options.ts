@@ -2,11 +2,13 @@
  * Pure logic of the admin settings form: the values the form writes into `authenticators.options`, shaped the way
  * the server reads them (src/server/options.ts), with the same defaults.
  */
-import { MATCH_RULES, MatchRule, PROFILE_FIELDS, ProfileField, SYNC_MODES, SyncMode } from '../constants';
+import { DEFAULT_COUNTRY_CODE, MATCH_RULES, MatchRule, PROFILE_FIELDS, ProfileField, SYNC_MODES, SyncMode } from '../constants';
 
 /** What the server assumes when an option is absent: what the form shows for an authenticator saved before it. */
 export const DEFAULT_MATCH_BY: MatchRule[] = ['phone'];
 export const DEFAULT_SYNC_MODE: SyncMode = 'signup';
+export const DEFAULT_COPY_EMAIL_AT_SIGNUP = false;
+export { DEFAULT_COUNTRY_CODE };
 
 export function isMatchRule(value: unknown): value is MatchRule {
   return typeof value === 'string' && (MATCH_RULES as readonly string[]).includes(value);

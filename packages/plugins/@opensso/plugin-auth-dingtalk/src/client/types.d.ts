@@ -175,7 +175,7 @@ declare module '@nocobase/plugin-auth/client' {
 }
 
 declare module 'antd' {
-  import type { ComponentType, CSSProperties, Key, MouseEventHandler, ReactNode } from 'react';
+  import type { ChangeEvent, ComponentType, CSSProperties, Key, MouseEventHandler, ReactNode } from 'react';
 
   type Size = 'small' | 'middle' | 'large';
 
@@ -232,10 +232,17 @@ declare module 'antd' {
 
   export const Input: ComponentType<{
     value?: string;
+    onChange?: (event: ChangeEvent<HTMLInputElement>) => void;
     readOnly?: boolean;
+    disabled?: boolean;
     placeholder?: string;
     status?: 'error' | 'warning';
+    addonBefore?: ReactNode;
     addonAfter?: ReactNode;
+    inputMode?: 'numeric' | 'text';
+    autoComplete?: string;
+    style?: CSSProperties;
+    'aria-label'?: string;
   }>;
 
   export const List: (<T>(props: {

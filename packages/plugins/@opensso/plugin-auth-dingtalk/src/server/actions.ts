@@ -2,6 +2,7 @@ import type { Context, Next } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { ACTIONS, AUTH_TYPE, RESOURCE } from '../constants';
 import { assertSnippet, currentUserId } from './current-user';
+import { listBlocks, unblock, unlinkAndBlock } from './link-blocks';
 import { configuredOrigin, callbackUrl, homepageUrl } from './public-url';
 import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
@@ -34,6 +35,26 @@ function action(step: string, handler: Handler) {
 }
 
 const values = (ctx: Context) => (ctx.action.params.values ?? {}) as Record<string, unknown>;
+
+/** `?page&pageSize` of an admin list: 20 a page by default, 200 at most. */
+function pageOf(ctx: Context): { page: number; pageSize: number } {
+  const pageSize = Math.min(Math.max(Number(ctx.action.params.pageSize) || 20, 1), 200);
+  const page = Math.max(Number(ctx.action.params.page) || 1, 1);
+  return { page, pageSize };
+}
+
+/** The `{ rows, count, … }` that NocoBase's data wrapping turns into `data` + `meta`, as for its own lists. */
+function listBody<T>(rows: T[], count: number, page: number, pageSize: number) {
+  return { rows, count, page, pageSize, totalPage: Math.ceil(count / pageSize) };
+}
+
+/** Users by id, with what the admin pages show of them. */
+async function usersById(db: Database, ids: unknown[]): Promise<Map<unknown, Model>> {
+  const users = await db
+    .getRepository('users')
+    .find({ filter: { id: { $in: ids } }, fields: ['id', 'nickname', 'username', 'email', 'phone'] });
+  return new Map<unknown, Model>(users.map((user: Model) => [user.get('id'), user]));
+}
 
 /** The `dingtalk` authenticators, enabled or not, by name. */
 async function dingtalkAuthenticators(db: Database): Promise<Map<string, Model>> {
@@ -97,7 +118,7 @@ export function createActions(flow: SignInFlow) {
       // A user created by DingTalk sign-up has no password: without the link they could not sign in at all.
       const user = await db.getRepository('users').findOne({ filterByTk: userId, fields: ['id', 'password'] });
       if (!user?.get('password')) throw new SignInError('UNLINK_WOULD_LOCK_OUT', { status: 409 });
-      await db.getRepository('usersAuthenticators').destroy({ filter });
+      await unlinkAndBlock(db, name, userId, 'user');
       ctx.logger?.info?.('dingtalk: unlinked', { authenticator: name, userId, by: 'user' });
       return { authenticator: name };
     }),
@@ -107,33 +128,23 @@ export function createActions(flow: SignInFlow) {
       const db = ctx.db as Database;
       const name = ctx.action.params.authenticator;
       if (typeof name !== 'string' || !(await dingtalkAuthenticators(db)).has(name)) throw new SignInError('AUTHENTICATOR_INVALID');
-      const pageSize = Math.min(Math.max(Number(ctx.action.params.pageSize) || 20, 1), 200);
-      const page = Math.max(Number(ctx.action.params.page) || 1, 1);
+      const { page, pageSize } = pageOf(ctx);
       const [rows, count] = await db.getRepository('usersAuthenticators').findAndCount({
         filter: { authenticator: name },
         sort: ['-createdAt'],
         limit: pageSize,
         offset: (page - 1) * pageSize,
       });
-      const users = await db
-        .getRepository('users')
-        .find({ filter: { id: { $in: rows.map((row: Model) => row.get('userId')) } }, fields: ['id', 'nickname', 'username', 'email', 'phone'] });
-      const byId = new Map<unknown, Model>(users.map((user: Model) => [user.get('id'), user]));
-      // `{ rows, count, … }` is what NocoBase's data wrapping turns into `data` + `meta`, as for its own lists.
-      return {
-        rows: rows.map((row: Model) => ({
-          userId: row.get('userId'),
-          user: byId.get(row.get('userId'))?.toJSON() ?? null,
-          uuid: row.get('uuid'),
-          nickname: row.get('nickname'),
-          meta: row.get('meta'),
-          createdAt: row.get('createdAt'),
-        })),
-        count,
-        page,
-        pageSize,
-        totalPage: Math.ceil(count / pageSize),
-      };
+      const byId = await usersById(db, rows.map((row: Model) => row.get('userId')));
+      const links = rows.map((row: Model) => ({
+        userId: row.get('userId'),
+        user: byId.get(row.get('userId'))?.toJSON() ?? null,
+        uuid: row.get('uuid'),
+        nickname: row.get('nickname'),
+        meta: row.get('meta'),
+        createdAt: row.get('createdAt'),
+      }));
+      return listBody(links, count, page, pageSize);
     }),
 
     [ACTIONS.removeLink]: action('admin-unlink', async (ctx) => {
@@ -143,9 +154,42 @@ export function createActions(flow: SignInFlow) {
       if (typeof authenticator !== 'string' || !(await dingtalkAuthenticators(db)).has(authenticator)) {
         throw new SignInError('AUTHENTICATOR_INVALID');
       }
-      const removed = await db.getRepository('usersAuthenticators').destroy({ filter: { authenticator, userId: Number(userId) } });
+      const removed = await unlinkAndBlock(db, authenticator, Number(userId), 'admin');
       if (!removed) throw new SignInError('NOT_LINKED', { status: 404 });
       ctx.logger?.info?.('dingtalk: unlinked', { authenticator, userId: Number(userId), by: currentUserId(ctx) });
+      return { authenticator, userId: Number(userId) };
+    }),
+
+    [ACTIONS.listLinkBlocks]: action('admin-blocks', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.listLinkBlocks}`);
+      const db = ctx.db as Database;
+      const name = ctx.action.params.authenticator;
+      if (typeof name !== 'string' || !(await dingtalkAuthenticators(db)).has(name)) throw new SignInError('AUTHENTICATOR_INVALID');
+      const { page, pageSize } = pageOf(ctx);
+      const { rows, count } = await listBlocks(db, name, page, pageSize);
+      const byId = await usersById(db, rows.map((row) => row.get('userId')));
+      const blocks = rows.map((row) => ({
+        userId: Number(row.get('userId')),
+        user: byId.get(Number(row.get('userId')))?.toJSON() ?? null,
+        unionId: row.get('uuid'),
+        nickname: row.get('nickname'),
+        removedBy: row.get('removedBy'),
+        createdAt: row.get('createdAt'),
+      }));
+      return listBody(blocks, count, page, pageSize);
+    }),
+
+    [ACTIONS.removeLinkBlock]: action('admin-unblock', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.removeLinkBlock}`);
+      const db = ctx.db as Database;
+      const { authenticator, userId, unionId } = values(ctx);
+      if (typeof authenticator !== 'string' || !(await dingtalkAuthenticators(db)).has(authenticator)) {
+        throw new SignInError('AUTHENTICATOR_INVALID');
+      }
+      if (typeof unionId !== 'string' || !(await unblock(db, authenticator, unionId, Number(userId)))) {
+        throw new SignInError('NOT_BLOCKED', { status: 404 });
+      }
+      ctx.logger?.info?.('dingtalk: unlink block cleared', { authenticator, userId: Number(userId), by: currentUserId(ctx) });
       return { authenticator, userId: Number(userId) };
     }),
   };

@@ -12,7 +12,7 @@
  * value (checklist G12). The other options are not rendered either (`OPTIONS_NOT_FROM_ENV`).
  */
 import { z } from 'zod';
-import { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
+import { COUNTRY_CODE_PATTERN, DEFAULT_COUNTRY_CODE, MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
 import { SignInError } from './sign-in-error';
 
 /** What DingTalk issues as a Client ID (AppKey) or corpId; never blank, spaced or a `{{variable}}`. */
@@ -43,6 +43,10 @@ const OPTIONS = {
   inAppSignIn: z.boolean().default(false),
   /** The organization of the in-app sign-in (the app's own corpId). */
   corpId: dingTalkIdOrUnset.default(''),
+  /** The country of a phone number stored without `+`/`00` (phone.ts); a wrong one refuses sign-ins. */
+  defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).default(DEFAULT_COUNTRY_CODE),
+  /** Store DingTalk's (unverified) email on new users, and let profile sync take it. */
+  copyEmailAtSignup: z.boolean().default(false),
   profileSync: z
     .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode])) as {
       [K in (typeof PROFILE_FIELDS)[number]]: typeof syncMode;

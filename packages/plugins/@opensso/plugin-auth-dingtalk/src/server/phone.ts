@@ -1,11 +1,13 @@
 /**
- * Phone numbers compared as `+<country code><national number>`. DingTalk gives `mobile` and `stateCode`
- * ("86" when absent); NocoBase users hold whatever was typed or imported. A stored number is read as:
- *   - `+…` or `00…`: international, e.g. `+86 138 0000 0000`, `+8613800000000`, `0086 13800000000`;
- *   - the person's country code followed by exactly their national number, e.g. `86-13800000000`;
- *   - anything else: a national number of the person's country, one leading trunk `0` dropped,
- *     e.g. `13800000000`, `138-0000-0000`, `(0)6 12 34 56 78` for a French number.
- * Spaces, dashes, dots and parentheses are ignored. A number of another country never matches.
+ * Phone numbers compared as `+<country code><national number>`. DingTalk gives `mobile` and `stateCode` ("86"
+ * when absent); NocoBase users hold whatever was typed or imported. Only a number written with its country says
+ * which country it is in, so a stored number is read as:
+ *   - `+…` or `00…`: international, e.g. `+86 138 0000 0000`, `0086 13800000000`, `+33 (0)6 12 34 56 78`;
+ *   - anything else: a national number of the admin's default country, its trunk prefix dropped, e.g.
+ *     `138-0000-0000` (86), `1-864-555-0199` (1), `06 12 34 56 78` (33). Never in the DingTalk person's country:
+ *     that would let a DingTalk account of one country claim a user of another. `86-138…` is therefore a national
+ *     number too, and no longer a Chinese one.
+ * Spaces, dashes, dots and parentheses are ignored.
  */
 
 export interface DingTalkPhone {
@@ -13,34 +15,71 @@ export interface DingTalkPhone {
   stateCode?: string;
 }
 
-const DEFAULT_COUNTRY = '86';
+/** DingTalk's own default: it leaves `stateCode` out only for Chinese numbers. */
+const DINGTALK_COUNTRY = '86';
+
+type Trunk = { prefix: string; nationalLength?: number };
+
+/**
+ * The prefix dialled (and often written) before a national number inside its country: `0` in most countries. Where
+ * a national number may itself start with that digit (Russian numbers may start with 8), the prefix is only
+ * recognised in front of a number of the country's length; North America is held to the same exactness.
+ */
+const TRUNK_PREFIXES: Record<string, Trunk> = {
+  '1': { prefix: '1', nationalLength: 10 },
+  '7': { prefix: '8', nationalLength: 10 },
+};
+const DEFAULT_TRUNK: Trunk = { prefix: '0' };
 
 function digits(value: string): string {
   return value.replace(/\D/g, '');
 }
 
+/** A national number without its country's trunk prefix. */
+function withoutTrunk(national: string, country: string): string {
+  const { prefix, nationalLength } = TRUNK_PREFIXES[country] ?? DEFAULT_TRUNK;
+  if (!national.startsWith(prefix)) return national;
+  if (nationalLength !== undefined && national.length !== prefix.length + nationalLength) return national;
+  return national.slice(prefix.length);
+}
+
+function countryOf(phone: DingTalkPhone): string {
+  return digits(phone.stateCode ?? '') || DINGTALK_COUNTRY;
+}
+
 /** The DingTalk number in international form, e.g. `+8613800000000`. */
 export function internationalOf(phone: DingTalkPhone): string {
-  const country = digits(phone.stateCode ?? '') || DEFAULT_COUNTRY;
-  return `+${country}${digits(phone.mobile).replace(/^0/, '')}`;
+  const country = countryOf(phone);
+  return `+${country}${withoutTrunk(digits(phone.mobile), country)}`;
 }
 
-/** A stored number in international form, read in the context of the DingTalk person's country. */
-export function normalizeStored(stored: string, context: DingTalkPhone): string | undefined {
+/** A stored number in international form (`defaultCountry` for a bare one), or undefined when it is no number. */
+export function normalizeStored(stored: string, defaultCountry: string): string | undefined {
   const trimmed = stored.trim();
   if (!/\d/.test(trimmed) || /[^\d\s+().\-]/.test(trimmed)) return undefined;
-  const country = digits(context.stateCode ?? '') || DEFAULT_COUNTRY;
-  const national = digits(context.mobile).replace(/^0/, '');
-  const all = digits(trimmed);
-  if (trimmed.startsWith('+')) return `+${all}`;
-  if (all.startsWith('00')) return `+${all.slice(2)}`;
-  if (all.startsWith(country) && all.length === country.length + national.length) return `+${all}`;
-  return `+${country}${all.replace(/^0/, '')}`;
+  const plus = /^[\s(]*\+/.test(trimmed);
+  const international = plus || digits(trimmed).startsWith('00');
+  // `+33 (0)6…`: the trunk prefix some write in brackets after the country code.
+  const all = digits(international ? trimmed.replace('(0)', '') : trimmed);
+  if (plus) return `+${all}`;
+  if (international) return `+${all.slice(2)}`;
+  return `+${defaultCountry}${withoutTrunk(all, defaultCountry)}`;
 }
 
-/** Whether a stored number is the DingTalk person's number. */
-export function samePhone(stored: string | null | undefined, phone: DingTalkPhone): boolean {
-  return typeof stored === 'string' && normalizeStored(stored, phone) === internationalOf(phone);
+/** Whether a stored number is the DingTalk person's number, bare numbers read in `defaultCountry`. */
+export function samePhone(stored: string | null | undefined, phone: DingTalkPhone, defaultCountry: string): boolean {
+  return typeof stored === 'string' && normalizeStored(stored, defaultCountry) === internationalOf(phone);
+}
+
+/**
+ * How the plugin writes a DingTalk number into a user (sign-up, profile sync): the bare national number for a
+ * number of the default country (as users there usually have it), `+<country code><number>` otherwise. Both read
+ * back as exactly this number, and as no number of another country, under the same default country.
+ */
+export function storedPhone(phone: DingTalkPhone, defaultCountry: string): string {
+  const country = countryOf(phone);
+  const national = withoutTrunk(digits(phone.mobile), country);
+  return country === defaultCountry ? national : `+${country}${national}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../const
 import { createActions } from './actions';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
+import { linkBlocksCollection } from './link-blocks';
 import { ensureUniqueLinkIndex } from './link-index';
 import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
 import { redactLoggedParams } from './request-log-redaction';
@@ -19,6 +20,8 @@ type ErrorHandler = { register(guard: typeof errorBodyWithDetail.guard, render: 
 
 export class PluginAuthDingTalkServer extends Plugin {
   async load() {
+    // Defined here rather than in a collections folder: see link-blocks.ts.
+    this.db.collection(linkBlocksCollection);
     const sealer = new Sealer(
       () => process.env.APP_KEY,
       () => this.app.log.warn('dingtalk: APP_KEY is not set; pending DingTalk sign-ins only complete on the node that started them, until it restarts'),
@@ -75,7 +78,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     );
     this.app.acl.registerSnippet({
       name: LINKS_SNIPPET,
-      actions: [`${RESOURCE}:${ACTIONS.listLinks}`, `${RESOURCE}:${ACTIONS.removeLink}`],
+      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock].map((name) => `${RESOURCE}:${name}`),
     });
   }
 

@@ -2,15 +2,17 @@
  * Who a DingTalk identity is in NocoBase. The key is (authenticator, unionId): unionId is the same for one
  * person in every app of the organization and in the in-app flow, where openId is per app and nick, mobile and
  * email change. Order: the existing link; else the admin's matching rules in their order (phone, email), each
- * linking exactly one user and refusing several; else a new user when sign-up is on; else a refusal. Linking and
- * creating run in one transaction, so a failure leaves neither a user without its link nor the reverse.
+ * linking exactly one user and refusing several, and skipping a user this DingTalk account was unlinked from
+ * (link-blocks.ts); else a new user when sign-up is on; else a refusal. Linking and creating run in one
+ * transaction, so a failure leaves neither a user without its link nor the reverse.
  */
 import type { Database, Model, Transaction } from '@nocobase/database';
 import type { MatchRule, ProfileField, SyncMode } from '../constants';
 import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
+import { isBlocked, unblock } from './link-blocks';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
-import { internationalOf, lastDigits, samePhone } from './phone';
+import { lastDigits, samePhone, storedPhone } from './phone';
 import { SignInError } from './sign-in-error';
 
 /** What DingTalk told us about a person: the profile, and the organization context when known. */
@@ -27,6 +29,19 @@ export interface ResolvePolicy {
   matchBy: MatchRule[];
   signupWithoutPhone: boolean;
   profileSync: Record<ProfileField, SyncMode>;
+  /** The country of a stored number written without one. */
+  defaultCountryCode: string;
+  copyEmailAtSignup: boolean;
+  allowedCorpIds: string[];
+}
+
+/**
+ * Whether DingTalk's email may be written into a user (sign-up, profile sync). DingTalk does not verify it: a
+ * stranger could sign up with a colleague's address and be matched by it later on another sign-in method
+ * (pre-hijacking). Only when the admin opts in, or when only members of allowed organizations get in.
+ */
+export function emailTrusted(policy: ResolvePolicy): boolean {
+  return policy.copyEmailAtSignup || policy.allowedCorpIds.length > 0;
 }
 
 interface Logger {
@@ -65,7 +80,7 @@ async function findOrLink(input: ResolveInput): Promise<Resolution> {
 }
 
 async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
-  const { db, authenticatorName, identity, policy } = input;
+  const { db, authenticatorName, identity, policy, log } = input;
   const { profile } = identity;
   const linked = await findLinkedUser(db, authenticatorName, profile.unionId);
   if (linked) return { user: linked, outcome: 'linked-user' };
@@ -76,8 +91,12 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   }
 
   for (const rule of policy.matchBy) {
-    const user = rule === 'phone' ? await findByPhone(db, profile) : await findByEmail(db, profile);
+    const user = rule === 'phone' ? await findByPhone(db, profile, policy.defaultCountryCode) : await findByEmail(db, profile);
     if (!user) continue;
+    if (await isBlocked(db, authenticatorName, profile.unionId, user.get('id') as number)) {
+      log?.info?.('dingtalk: match skipped', { authenticator: authenticatorName, rule, userId: user.get('id'), reason: 'unlinked' });
+      continue;
+    }
     return raceSafe(db, authenticatorName, profile.unionId, async () => {
       await db.sequelize.transaction(async (transaction) => {
         await assertNotLinkedElsewhere(db, authenticatorName, user.get('id') as number, transaction);
@@ -95,8 +114,8 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
       // users.phone and users.email are unique, and DingTalk does not verify email: a value another user holds is
       // left out, not fought over.
       for (const [field, value] of [
-        ['phone', profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined],
-        ['email', profile.email],
+        ['phone', profile.mobile ? storedPhone({ mobile: profile.mobile, stateCode: profile.stateCode }, policy.defaultCountryCode) : undefined],
+        ['email', emailTrusted(policy) ? profile.email : undefined],
       ] as const) {
         if (value && !(await db.getRepository('users').findOne({ filter: { [field]: value }, transaction }))) {
           values[field] = value;
@@ -110,12 +129,15 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   });
 }
 
-/** Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads. */
-async function findByPhone(db: Database, profile: DingTalkProfile): Promise<Model | undefined> {
+/**
+ * Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads, a number
+ * stored without its country being one of `defaultCountry`.
+ */
+async function findByPhone(db: Database, profile: DingTalkProfile, defaultCountry: string): Promise<Model | undefined> {
   if (!profile.mobile) return undefined;
   const phone = { mobile: profile.mobile, stateCode: profile.stateCode };
   const candidates = await db.getRepository('users').find({ filter: { phone: { $includes: lastDigits(phone) } } });
-  const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone));
+  const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone, defaultCountry));
   if (matches.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
   return matches[0];
 }
@@ -199,6 +221,8 @@ export async function link(
     values: { authenticator: authenticatorName, userId, uuid: identity.profile.unionId, ...linkValues(identity) },
     transaction,
   });
+  // A link made on purpose (self-service linking) lifts an earlier unlink's block; matching never links a blocked pair.
+  await unblock(db, authenticatorName, identity.profile.unionId, userId, transaction);
 }
 
 /** Keeps the link's nickname, openId, corpId and userid current; the key (unionId) never changes. */
@@ -219,22 +243,18 @@ async function refreshLink({ db, authenticatorName, identity }: ResolveInput, us
   });
 }
 
-/** How a new user's phone is stored: the bare number in China (as NocoBase users usually have it), else +cc. */
-export function storedPhone(mobile: string, stateCode?: string): string {
-  const international = internationalOf({ mobile, stateCode });
-  return international.startsWith('+86') ? international.slice(3) : international;
-}
-
 /**
  * Profile fields the admin keeps in step with DingTalk (`fill` when empty, `overwrite` always) for an existing
  * user. A value another user holds (email, phone are unique) is skipped and logged: it never fails the sign-in.
+ * The email follows the sign-up rule (`emailTrusted`): otherwise it is skipped and logged.
  */
 async function syncProfile({ db, identity, policy, log, authenticatorName }: ResolveInput, user: Model): Promise<void> {
   const { profile } = identity;
+  const phone = profile.mobile ? { mobile: profile.mobile, stateCode: profile.stateCode } : undefined;
   const fromDingTalk: Record<ProfileField, string | undefined> = {
     nickname: profile.nick || undefined,
     email: profile.email || undefined,
-    phone: profile.mobile ? storedPhone(profile.mobile, profile.stateCode) : undefined,
+    phone: phone ? storedPhone(phone, policy.defaultCountryCode) : undefined,
   };
   for (const field of Object.keys(fromDingTalk) as ProfileField[]) {
     const mode = policy.profileSync[field];
@@ -242,12 +262,13 @@ async function syncProfile({ db, identity, policy, log, authenticatorName }: Res
     if (mode === 'signup' || !value) continue;
     const current = (user.get(field) as string | null) ?? '';
     if (mode === 'fill' && current) continue;
-    const same =
-      field === 'phone' && profile.mobile
-        ? samePhone(current, { mobile: profile.mobile, stateCode: profile.stateCode })
-        : current === value;
+    const same = field === 'phone' && phone ? samePhone(current, phone, policy.defaultCountryCode) : current === value;
     if (same) continue;
     const userId = user.get('id') as number;
+    if (field === 'email' && !emailTrusted(policy)) {
+      log?.info?.('dingtalk: profile field not synced', { authenticator: authenticatorName, userId, field, reason: 'unverified' });
+      continue;
+    }
     if (field !== 'nickname') {
       const holder = await db.getRepository('users').findOne({ filter: { [field]: value, id: { $ne: userId } } });
       if (holder) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, MESSAGES_WITHOUT_DETAIL } from '../../errors';
 import { IN_APP_LOAD_FAILED, IN_APP_REFUSED, IN_APP_TIMEOUT } from '../in-app';
 import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
+import { REMOVED_BY_ADMIN, REMOVED_BY_USER } from '../link-blocks';
 import { LINK_DONE, LINK_DONE_AS, LINKED, LINKED_AS, LINKED_AS_SINCE, LINKED_SINCE, NOT_LINKED } from '../links';
 
 const clientDir = join(__dirname, '..');
@@ -33,6 +34,8 @@ function keysUsedInSources(): string[] {
     IN_APP_LOAD_FAILED,
     IN_APP_TIMEOUT,
     IN_APP_REFUSED,
+    REMOVED_BY_USER,
+    REMOVED_BY_ADMIN,
   ]);
   for (const file of readdirSync(clientDir)) {
     if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;

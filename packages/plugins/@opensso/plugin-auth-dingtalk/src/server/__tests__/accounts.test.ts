@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 
 describe('matching an unlinked identity', () => {
-  it.each(['13400009991', '+86 134 0000 9991', '+8613400009991', '86-13400009991'])(
+  it.each(['13400009991', '+86 134 0000 9991', '+8613400009991', '0086 134-0000-9991'])(
     'links the one user whose phone is stored as %s',
     async (stored) => {
       const name = await authenticator(`match-phone-${++seq}`, { autoSignup: true });
@@ -120,7 +120,7 @@ describe('users without a phone number', () => {
 
 describe('profile sync', () => {
   it('by default sets nickname, email and phone at sign-up only', async () => {
-    const name = await authenticator('sync-default', { autoSignup: true });
+    const name = await authenticator('sync-default', { autoSignup: true, copyEmailAtSignup: true });
     const identity = person();
     const first = await signInWithDingTalk(h, identity, { authenticator: name });
     await signInWithDingTalk(h, { ...identity, nick: 'Changed', email: 'changed@example.com' }, { authenticator: name });
@@ -132,6 +132,7 @@ describe('profile sync', () => {
   it('"fill" fills empty fields, "overwrite" replaces them, and a taken email is skipped without failing', async () => {
     const name = await authenticator('sync-modes', {
       autoSignup: true,
+      copyEmailAtSignup: true,
       profileSync: { nickname: 'overwrite', email: 'fill', phone: 'overwrite' },
     });
     const identity = person();
@@ -294,6 +295,85 @@ describe('self-service linking (checklist A9)', () => {
     const removed = await admin.post('/api/dingtalk:removeLink').send({ authenticator: name, userId: signIn!.body.data.user.id });
     expect(removed.status).toBe(200);
     expect(await links().count({ filter: { authenticator: name } })).toBe(0);
+  });
+});
+
+describe('phone numbers of different countries (checklist G2)', () => {
+  it('G2 default country 86: a +1 DingTalk number never matches a user stored as the bare 186…, whose Chinese owner does', async () => {
+    const name = await authenticator(`g2-cn-${++seq}`, {});
+    const local = await users().create({ values: { nickname: 'Bare CN', phone: '18645678901' } });
+    const refused = await signInWithDingTalk(h, person({ mobile: '8645678901', stateCode: '1' }), { authenticator: name });
+    expect(refused.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+    expect(await links().count({ filter: { userId: local.get('id') } })).toBe(0);
+    const owner = await signInWithDingTalk(h, person({ mobile: '18645678901', stateCode: '86' }), { authenticator: name });
+    expect(owner.signIn!.body.data.user.id).toBe(local.get('id'));
+  });
+
+  it('G2 default country 1: a Chinese number never matches a US user stored as 1-864-…, whose US owner does', async () => {
+    const name = await authenticator(`g2-us-${++seq}`, { defaultCountryCode: '1' });
+    const local = await users().create({ values: { nickname: 'Bare US', phone: '1-864-555-0199' } });
+    const refused = await signInWithDingTalk(h, person({ mobile: '18645550199', stateCode: '86' }), { authenticator: name });
+    expect(refused.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+    expect(await links().count({ filter: { userId: local.get('id') } })).toBe(0);
+    const owner = await signInWithDingTalk(h, person({ mobile: '8645550199', stateCode: '1' }), { authenticator: name });
+    expect(owner.signIn!.body.data.user.id).toBe(local.get('id'));
+  });
+
+  it('G2 numbers written by sign-up and profile sync are bare in the default country, +<cc> otherwise, and match only their owner', async () => {
+    const signup = await authenticator(`g2-signup-${++seq}`, { autoSignup: true, defaultCountryCode: '1', profileSync: { phone: 'overwrite' } });
+    const american = person({ mobile: '8645557701', stateCode: '1' });
+    const chinese = person({ mobile: '13400007702', stateCode: '86' });
+    const us = await signInWithDingTalk(h, american, { authenticator: signup });
+    const cn = await signInWithDingTalk(h, chinese, { authenticator: signup });
+    expect(us.signIn!.body.data.user.phone).toBe('8645557701');
+    expect(cn.signIn!.body.data.user.phone).toBe('+8613400007702');
+    // The Chinese person's DingTalk number changes to a US one: profile sync writes it in the default country's form.
+    await signInWithDingTalk(h, { ...chinese, mobile: '8645557703', stateCode: '1' }, { authenticator: signup });
+    expect((await users().findOne({ filterByTk: cn.signIn!.body.data.user.id })).get('phone')).toBe('8645557703');
+
+    // Another authenticator with the same default country matches those numbers to their owners only.
+    const matcher = await authenticator(`g2-match-${++seq}`, { defaultCountryCode: '1' });
+    const again = await signInWithDingTalk(h, person({ mobile: '8645557701', stateCode: '1' }), { authenticator: matcher });
+    expect(again.signIn!.body.data.user.id).toBe(us.signIn!.body.data.user.id);
+    const foreign = await signInWithDingTalk(h, person({ mobile: '8645557701', stateCode: '86' }), { authenticator: matcher });
+    expect(foreign.landing.searchParams.get('dingtalk_error')).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe("DingTalk's unverified email (checklist G9)", () => {
+  it("G9 a colleague's address given at DingTalk is not stored at sign-up, so the colleague is not matched to that account later", async () => {
+    const open = await authenticator(`g9-open-${++seq}`, { autoSignup: true });
+    const attacker = await signInWithDingTalk(h, person({ email: 'colleague.g9@example.com' }), { authenticator: open });
+    expect(attacker.signIn!.status).toBe(200);
+    expect((await users().findOne({ filterByTk: attacker.signIn!.body.data.user.id })).get('email') ?? null).toBeNull();
+    // Another sign-in method that matches by email: the colleague gets their own account.
+    const byEmail = await authenticator(`g9-email-${++seq}`, { autoSignup: true, matchBy: ['email'], copyEmailAtSignup: true });
+    const colleague = await signInWithDingTalk(h, person({ email: 'colleague.g9@example.com' }), { authenticator: byEmail });
+    expect(colleague.signIn!.body.data.user.id).not.toBe(attacker.signIn!.body.data.user.id);
+  });
+
+  it('G9 the email is stored at sign-up when the admin opts in, or when sign-in is restricted to allowed organizations', async () => {
+    const optIn = await authenticator(`g9-optin-${++seq}`, { autoSignup: true, copyEmailAtSignup: true });
+    const first = person();
+    const opted = await signInWithDingTalk(h, first, { authenticator: optIn });
+    expect(opted.signIn!.body.data.user.email).toBe(first.email);
+
+    const corp = await authenticator(`g9-corp-${++seq}`, { autoSignup: true, allowedCorpIds: ['dingemulatorcorp'] });
+    const member = person();
+    const restricted = await signInWithDingTalk(h, { ...member, corpId: 'dingemulatorcorp' }, { authenticator: corp });
+    expect(restricted.signIn!.body.data.user.email).toBe(member.email);
+  });
+
+  it("G9 profile sync takes DingTalk's email under the same rule", async () => {
+    const plain = await authenticator(`g9-sync-${++seq}`, { profileSync: { email: 'overwrite' } });
+    const identity = person();
+    const local = await users().create({ values: { nickname: 'Sync', phone: identity.mobile } });
+    await signInWithDingTalk(h, identity, { authenticator: plain });
+    expect((await users().findOne({ filterByTk: local.get('id') })).get('email') ?? null).toBeNull();
+
+    const optIn = await authenticator(`g9-sync-optin-${++seq}`, { profileSync: { email: 'fill' }, copyEmailAtSignup: true });
+    await signInWithDingTalk(h, { ...identity, unionId: `${identity.unionId}-b` }, { authenticator: optIn });
+    expect((await users().findOne({ filterByTk: local.get('id') })).get('email')).toBe(identity.email);
   });
 });
 

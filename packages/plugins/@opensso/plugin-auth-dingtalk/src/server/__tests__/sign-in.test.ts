@@ -55,7 +55,8 @@ describe('browser sign-in', () => {
     expect(await countUsers(h.app)).toBe(usersBefore + 1);
     const user = await h.app.db.getRepository('users').findOne({ filter: { phone: identity.mobile } });
     expect(user.get('nickname')).toBe(identity.nick);
-    expect(user.get('email')).toBe(identity.email);
+    // DingTalk's unverified email is not copied unless the admin opts in (checklist G9).
+    expect(user.get('email') ?? null).toBeNull();
     const link = await h.app.db
       .getRepository('usersAuthenticators')
       .findOne({ filter: { authenticator: 'dingtalk', uuid: identity.unionId } });
