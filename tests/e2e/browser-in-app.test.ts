@@ -411,11 +411,8 @@ describe('signing in inside the DingTalk app', () => {
       'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.',
     );
     await screenshot(page, 'in-app-08-refused-by-dingtalk');
-    // dd.requestAuthCode, then the older API; nothing reached NocoBase's sign-in.
-    expect((await bridgeCalls(page)).map((c) => c.method)).toEqual([
-      'runtime.permission.requestAuthCodeV2',
-      'runtime.permission.requestAuthCode',
-    ]);
+    // dd.requestAuthCode only, never the legacy API whose code names no app (G15); nothing reached NocoBase's sign-in.
+    expect((await bridgeCalls(page)).map((c) => c.method)).toEqual(['runtime.permission.requestAuthCodeV2']);
     expect(requests.signIns).toHaveLength(0);
 
     // The password form works.
