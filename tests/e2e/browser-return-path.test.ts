@@ -118,14 +118,19 @@ describe('where the browser goes after signing in (checklist G1)', () => {
       enabled: true,
       options: { clientId, clientSecret, autoSignup: true, inAppSignIn: true, corpId: CORP_ID },
     });
-    expect(created.status).toBe(200);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
     authenticatorId = created.body.data.id;
   });
 
   afterAll(async () => {
     // Other files share this app: no second authenticator that signs in by itself is left behind.
-    if (authenticatorId !== undefined) await api(adminToken, `authenticators:destroy?filterByTk=${authenticatorId}`, {});
-    await browser?.close();
+    try {
+      if (authenticatorId !== undefined) {
+        expect((await api(adminToken, `authenticators:destroy?filterByTk=${authenticatorId}`, {})).status).toBe(200);
+      }
+    } finally {
+      await browser?.close();
+    }
   });
 
   it.each(HOSTILE)('G1 in-app sign-in with a redirect of %s stays on the app and ends on /admin', async (_label, redirect) => {
