@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM helpers shared with `npm start`
 import { addPlugin, enablePlugin, install, start, stop } from '../../scripts/nocobase.mjs';
 // @ts-expect-error plain ESM helpers shared with `npm start`
@@ -56,6 +57,8 @@ export async function startUserApp(options: { dir: string; port: number; dingtal
   for (const key of ['STORAGE_PATH', 'DB_STORAGE', 'NODE_MODULES_PATH', 'SOCKET_PATH', 'PM2_HOME', 'VITEST', 'NODE_OPTIONS']) {
     delete env[key];
   }
+  // The plugin NocoBase loads is the installed .tgz, never a copy reached through the workspace's node_modules.
+  env.NODE_OPTIONS = `--require ${fileURLToPath(new URL('./packaged-plugin.cjs', import.meta.url))}`;
   const logFile = join(dir, 'nocobase.log');
   install(env, dir);
   addPlugin(env, tarballPath(), dir);

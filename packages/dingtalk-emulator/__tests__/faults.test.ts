@@ -41,6 +41,15 @@ describe('fault modes', () => {
     });
   });
 
+  it('forbidden names the scopes it is given (any name, as DingTalk may name a permission the plugin does not know)', async () => {
+    const token = await accessToken(emu);
+    emu.setFault({ mode: 'forbidden', endpoint: 'me', scopes: ['Contact.User.Read', 'Some.Future.Scope'] });
+    const res = await me(emu, token);
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.accessdenieddetail).toEqual({ requiredScopes: ['Contact.User.Read', 'Some.Future.Scope'] });
+  });
+
   it.each([500, 502, 504])('server-error answers %i with a DingTalk-style JSON body', async (status) => {
     emu.setFault({ mode: 'server-error', status });
     const res = await exchangeCode(emu, await authCode(emu));
@@ -179,6 +188,11 @@ describe('fault modes', () => {
     [{ mode: 'hang', endpoint: 'auth' }],
     [{ mode: 'garbage', variant: 'array' }],
     [{ mode: 'hang', typo: true }],
+    [{ mode: 'server-error', scopes: ['Contact.User.Read'] }],
+    [{ mode: 'forbidden', scopes: [] }],
+    [{ mode: 'forbidden', scopes: 'Contact.User.Read' }],
+    [{ mode: 'forbidden', scopes: [''] }],
+    [{ mode: 'forbidden', scopes: [42] }],
   ])('setFault rejects the invalid fault %j', (fault) => {
     expect(() => emu.setFault(fault as never)).toThrow();
     expect(emu.fault()).toBeNull();

@@ -97,7 +97,7 @@ export async function playFault(ctx: RequestContext, endpoint: ApiEndpoint): Pro
       ctx.req.socket.destroy();
       return null;
     case 'forbidden':
-      answer(ctx, oldApi ? oapiErrors.noPermission() : errors.forbidden());
+      answer(ctx, oldApi ? oapiErrors.noPermission() : errors.forbidden(undefined, fault.scopes));
       return null;
     case 'server-error':
       answer(ctx, oldApi ? oapiErrors.systemBusy(fault.status ?? 500) : errors.serverError(fault.status ?? 500));

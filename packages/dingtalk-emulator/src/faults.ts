@@ -65,13 +65,15 @@ export interface Fault {
   sub_code?: string;
   /** `errcode` mode only: DingTalk's `sub_msg`. */
   sub_msg?: string;
+  /** `forbidden` mode only: the permissions the new API's 403 names (`requiredScopes`); default `Contact.User.Read`. */
+  scopes?: string[];
 }
 
 export class FaultError extends Error {
   override name = 'FaultError';
 }
 
-const KNOWN_KEYS = new Set(['mode', 'endpoint', 'times', 'delayMs', 'status', 'variant', 'errcode', 'errmsg', 'sub_code', 'sub_msg']);
+const KNOWN_KEYS = new Set(['mode', 'endpoint', 'times', 'delayMs', 'status', 'variant', 'errcode', 'errmsg', 'sub_code', 'sub_msg', 'scopes']);
 const ERRCODE_KEYS = ['errcode', 'errmsg', 'sub_code', 'sub_msg'] as const;
 const MAX_DELAY_MS = 10 * 60 * 1000;
 
@@ -147,6 +149,14 @@ export function parseFault(raw: unknown): Fault | null {
       throw new FaultError(`"variant" must be one of ${BAD_JSON_VARIANTS.join(', ')}`);
     }
     fault.variant = record.variant as BadJsonVariant;
+  }
+  if (record.scopes !== undefined) {
+    if (fault.mode !== 'forbidden') throw new FaultError('"scopes" only applies to mode forbidden');
+    const scopes = record.scopes;
+    if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 10 || !scopes.every((s) => typeof s === 'string' && s !== '' && s.length <= 200)) {
+      throw new FaultError('"scopes" must be 1..10 non-empty strings');
+    }
+    fault.scopes = [...scopes];
   }
   for (const key of ERRCODE_KEYS) {
     if (record[key] !== undefined && fault.mode !== 'errcode') throw new FaultError(`"${key}" only applies to mode errcode`);

@@ -43,13 +43,13 @@ export const errors = {
   missingAccessToken: (rid = newRequestId()) =>
     error(400, 'AuthenticationFailed.MissingParameter', '缺少参数：x-acs-dingtalk-access-token', rid),
   invalidAccessToken: (rid = newRequestId()) => error(400, 'InvalidAuthentication', '不合法的access_token', rid),
-  forbidden: (rid = newRequestId()): ApiAnswer<DingTalkError> => ({
+  forbidden: (rid = newRequestId(), requiredScopes: string[] = ['Contact.User.Read']): ApiAnswer<DingTalkError> => ({
     status: 403,
     body: {
       requestid: rid,
       code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied',
       message: '没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp/add-api-permission',
-      accessdenieddetail: { requiredScopes: ['Contact.User.Read'] },
+      accessdenieddetail: { requiredScopes },
     },
   }),
   /**

@@ -6,13 +6,16 @@ const require = createRequire(import.meta.url);
 const nodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 
 // Server and shared tests: a real NocoBase app per file (SQLite in memory) and the DingTalk emulator over HTTP.
-// @nocobase/test 2.1 ships no ES build, so it is aliased to its CommonJS entry. The emulator is the one of this
-// checkout (node_modules links the workspace's packages of wherever it was installed).
+// @nocobase/test 2.1 ships no ES build, so it is aliased to its CommonJS entry. The emulator is this checkout's
+// (node_modules may link the workspace package of another checkout that shares the install).
 export default defineConfig({
   resolve: {
     alias: [
       { find: /^@nocobase\/test$/, replacement: require.resolve('@nocobase/test') },
-      { find: /^@opensso\/dingtalk-emulator$/, replacement: fileURLToPath(new URL('../../../dingtalk-emulator/src/index.ts', import.meta.url)) },
+      {
+        find: /^@opensso\/dingtalk-emulator$/,
+        replacement: fileURLToPath(new URL('../../../dingtalk-emulator/src/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

@@ -84,7 +84,7 @@ export const QUERY = {
   error: 'dingtalk_error',
   /** Failure: the authenticator the attempt was for, so the right button shows the message. */
   authenticator: 'dingtalk_authenticator',
-  /** Failure detail safe to show (e.g. the missing DingTalk permission), `[A-Za-z0-9._,]` only. */
+  /** Failure detail to show (the missing DingTalk permission, the wrong setting): only entries of errors.ts's closed lists. */
   detail: 'dingtalk_detail',
   /** Linking: the name of the authenticator whose link ticket waits to be redeemed by `completeLink`. */
   link: 'dingtalk_link',

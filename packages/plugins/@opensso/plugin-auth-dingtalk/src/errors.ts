@@ -51,8 +51,51 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value);
 }
 
-/** Only this shape of detail ever reaches a URL or the page: DingTalk permission names, comma separated. */
-export const SAFE_DETAIL = /^[A-Za-z0-9._,]{1,200}$/;
+/**
+ * The DingTalk permissions a message may name (`DINGTALK_PERMISSION_DENIED`, `MOBILE_PERMISSION_MISSING`): those the
+ * plugin's calls need. `Contact.User.Read` (users/me) and `Contact.User.mobile` (its phone number) come from the new
+ * API's 403 `requiredScopes`; the others are the organization app's directory and in-app permissions (topapi
+ * `v2/user/get` and `user/getbyunionid` need `qyapi_get_member`; `qyapi_base` / `open_app_api_base` the app token).
+ */
+export const DINGTALK_PERMISSION_DETAILS = [
+  'Contact.User.Read',
+  'Contact.User.mobile',
+  'qyapi_get_member',
+  'qyapi_get_member_by_mobile',
+  'qyapi_base',
+  'open_app_api_base',
+] as const;
+
+/** The settings a `CONFIG_INVALID` message may name: every option of an authenticator (server/options.ts). */
+export const SETTING_DETAILS = [
+  'clientId',
+  'clientSecret',
+  'autoSignup',
+  'matchBy',
+  'signupWithoutPhone',
+  'allowedCorpIds',
+  'verifyMembership',
+  'inAppSignIn',
+  'corpId',
+  'profileSync',
+  'profileSync.nickname',
+  'profileSync.email',
+  'profileSync.phone',
+  'defaultCountryCode',
+  'copyEmailAtSignup',
+] as const;
+
+const SAFE_DETAILS: ReadonlySet<string> = new Set<string>([...DINGTALK_PERMISSION_DETAILS, ...SETTING_DETAILS]);
+
+/**
+ * Whether a detail may reach a URL or the page: a comma-separated list of entries of the closed lists above, and
+ * nothing else. The URL's `dingtalk_detail` is anyone's to write; a detail that is only "made of safe characters"
+ * would let a crafted link extend the official sentence with its own words.
+ */
+export function isSafeDetail(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) return false;
+  return value.split(',').every((entry) => SAFE_DETAILS.has(entry));
+}
 
 /**
  * The sentence of a code whose usual one names its detail, for when there is none to name. CONFIG_INVALID without

@@ -1,8 +1,9 @@
 import { useAPIClient, useApp, useCurrentUserContext } from '@nocobase/client';
-import { Authenticator, AuthenticatorsContext, useRedirect } from '@nocobase/plugin-auth/client';
+import { Authenticator, AuthenticatorsContext } from '@nocobase/plugin-auth/client';
 import { Alert, Button, Space } from 'antd';
 import React, { useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router-dom';
+import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
+import { afterSignInTarget } from './after-sign-in';
 import { DingTalkLogo } from './DingTalkLogo';
 import { chooseInAppAuthenticator, InAppConfig, inAppConfigOf, runInAppSignIn, shouldSignInInApp } from './in-app';
 import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './jsapi-loader';
@@ -62,6 +63,19 @@ function useInAppSignIn(authenticator: Authenticator, search: string): InAppConf
   return config;
 }
 
+function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction): void {
+  const target = afterSignInTarget(search, {
+    origin: window.location.origin,
+    publicPath,
+    modernPrefix: (window as unknown as { __nocobase_modern_client_prefix__?: unknown }).__nocobase_modern_client_prefix__,
+  });
+  if (target.kind === 'document') {
+    window.location.replace(target.url);
+  } else {
+    navigate(target.path, { replace: true });
+  }
+}
+
 /**
  * One per enabled `dingtalk` authenticator, below the sign-in form. Starts the DingTalk round trip and, when
  * the sign-in page is reached again with this authenticator's `dingtalk_signin` / `dingtalk_error`, finishes
@@ -73,7 +87,6 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
   const api = useAPIClient();
   const location = useLocation();
   const navigate = useNavigate();
-  const redirect = useRedirect();
   const currentUser = useCurrentUserContext();
   const app = useApp();
   const name = authenticator.name;
@@ -86,18 +99,21 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
   const inAppStarted = useRef(false);
 
   // The latest values for the asynchronous exchange (the URL changes under it).
-  const latest = useRef({ redirect, currentUser });
-  latest.current = { redirect, currentUser };
+  const latest = useRef({ search: location.search, navigate, currentUser });
+  latest.current = { search: location.search, navigate, currentUser };
 
-  /** What the SDK's auth.signIn(values, name) does after its request, then on to the page the user wanted. */
+  /**
+   * What the SDK's auth.signIn(values, name) does after its request, then on to the page the user wanted: only a
+   * checked path of this app (never the host's useRedirect(), which follows `?redirect=` unchecked).
+   */
   const finishSignIn = useCallback(
     async (token: string) => {
       api.auth.setAuthenticator(name);
       api.auth.setToken(token);
       await latest.current.currentUser?.refreshAsync?.();
-      latest.current.redirect();
+      goAfterSignIn(latest.current.search, app.getPublicPath(), latest.current.navigate);
     },
-    [api, name],
+    [api, app, name],
   );
 
   useEffect(() => {

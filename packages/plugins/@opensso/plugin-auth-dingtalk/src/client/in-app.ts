@@ -120,8 +120,8 @@ export function compareVersions(a: string, b: string): number {
 
 /**
  * The first client versions with `dd.requestAuthCode` (JSAPI `runtime.permission.requestAuthCodeV2`), as
- * dingtalk-jsapi 3.2.9 declares them (api/union/requestAuthCode.js). Older clients only have
- * `dd.runtime.permission.requestAuthCode` (iOS/Android 2.4.0, PC 3.0.0, HarmonyOS 7.0.0).
+ * dingtalk-jsapi 3.2.9 declares them (api/union/requestAuthCode.js). Older clients only have the legacy
+ * `dd.runtime.permission.requestAuthCode({ corpId })`, which the plugin does not use (see requestInAppCode).
  */
 export const REQUEST_AUTH_CODE_SINCE: Readonly<Record<string, string>> = {
   ios: '7.0.45',
@@ -130,13 +130,14 @@ export const REQUEST_AUTH_CODE_SINCE: Readonly<Record<string, string>> = {
   harmony: '7.0.0',
 };
 
-export function supportsRequestAuthCode(platform: string, version: string | undefined): boolean {
+/** A client that says which version it is, and is older than `dd.requestAuthCode`. */
+export function isOutdatedClient(platform: string, version: string | undefined): boolean {
   const since = REQUEST_AUTH_CODE_SINCE[platform];
-  return since !== undefined && typeof version === 'string' && version !== '' && compareVersions(version, since) >= 0;
+  return since !== undefined && typeof version === 'string' && version !== '' && compareVersions(version, since) < 0;
 }
 
-/** Why the page could not get a code from DingTalk. */
-export type InAppFailureKind = 'load' | 'timeout' | 'cancel' | 'refused';
+/** Why the page could not get a code from DingTalk. `outdated`: the client only has the legacy JSAPI. */
+export type InAppFailureKind = 'load' | 'timeout' | 'cancel' | 'refused' | 'outdated';
 
 export class InAppFailure extends Error {
   readonly kind: InAppFailureKind;
@@ -156,6 +157,8 @@ export const IN_APP_TIMEOUT = 'DingTalk did not answer. Sign in another way, or 
 /** Shown when the DingTalk client refused a code (e.g. the person is not in the organization, or a wrong corpId). */
 export const IN_APP_REFUSED =
   'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.';
+/** Shown on a DingTalk client older than `dd.requestAuthCode`. */
+export const IN_APP_OUTDATED = 'This version of DingTalk cannot sign you in by itself. Update DingTalk, or sign in another way.';
 
 export function messageForFailure(kind: InAppFailureKind): Shown {
   switch (kind) {
@@ -165,6 +168,8 @@ export function messageForFailure(kind: InAppFailureKind): Shown {
       return { key: IN_APP_TIMEOUT };
     case 'cancel':
       return { key: ERROR_MESSAGES.CANCELLED };
+    case 'outdated':
+      return { key: IN_APP_OUTDATED };
     default:
       return { key: IN_APP_REFUSED };
   }
@@ -208,31 +213,26 @@ function codeOf(result: unknown): string {
   return code;
 }
 
-export type InAppMethod = 'requestAuthCode' | 'runtime.permission.requestAuthCode';
+export type InAppMethod = 'requestAuthCode';
 
 /**
- * A one-time code from the DingTalk client: `dd.requestAuthCode({ corpId, clientId })` on clients that have it,
- * else (or when it fails other than by a cancel or a timeout) `dd.runtime.permission.requestAuthCode({ corpId })`.
- * Throws an InAppFailure.
+ * A one-time code from the DingTalk client, with `dd.requestAuthCode({ corpId, clientId })` only: its code is
+ * issued for this app (the Client ID). The legacy `dd.runtime.permission.requestAuthCode({ corpId })` names no app,
+ * needs no `dd.config`, and DingTalk does not document that another app of the organization cannot redeem its code,
+ * so it is never used, not even as a fallback (checklist G15): an old client is told to update DingTalk instead.
+ * A client that does not say its version is asked anyway. Throws an InAppFailure.
  */
 export async function requestInAppCode(
   jsapi: DingTalkJsapi,
   config: InAppConfig,
   timeoutMs: number,
 ): Promise<{ code: string; method: InAppMethod }> {
-  if (config.clientId && supportsRequestAuthCode(jsapi.platform, jsapi.version)) {
-    try {
-      const result = await withTimeout(jsapi.requestAuthCode({ corpId: config.corpId, clientId: config.clientId }), timeoutMs);
-      return { code: codeOf(result), method: 'requestAuthCode' };
-    } catch (error) {
-      const failure = toInAppFailure(error);
-      if (failure.kind === 'cancel' || failure.kind === 'timeout') throw failure;
-      // Fall back to the older API, which every client has.
-    }
-  }
+  // Without the Client ID no code can name the app; the server exposes it whenever in-app sign-in is on.
+  if (!config.clientId) throw new InAppFailure('refused');
+  if (isOutdatedClient(jsapi.platform, jsapi.version)) throw new InAppFailure('outdated');
   try {
-    const result = await withTimeout(jsapi.runtimePermissionRequestAuthCode({ corpId: config.corpId }), timeoutMs);
-    return { code: codeOf(result), method: 'runtime.permission.requestAuthCode' };
+    const result = await withTimeout(jsapi.requestAuthCode({ corpId: config.corpId, clientId: config.clientId }), timeoutMs);
+    return { code: codeOf(result), method: 'requestAuthCode' };
   } catch (error) {
     throw toInAppFailure(error);
   }

@@ -24,8 +24,9 @@ export interface DingTalkJsapi {
   platform: string;
   /** The DingTalk client's version, e.g. `7.6.0`, when the user agent tells it. */
   version?: string;
-  /** `dd.requestAuthCode({ corpId, clientId })` (JSAPI `runtime.permission.requestAuthCodeV2`; clients ≥ 7.0.45). */
+  /**
+   * `dd.requestAuthCode({ corpId, clientId })` (JSAPI `runtime.permission.requestAuthCodeV2`; clients ≥ 7.0.45, PC
+   * ≥ 7.0.50). The legacy `dd.runtime.permission.requestAuthCode` is deliberately not in the chunk (in-app.ts).
+   */
   requestAuthCode(params: { corpId: string; clientId: string }): Promise<{ code: string }>;
-  /** `dd.runtime.permission.requestAuthCode({ corpId })` (every client from 2.4.0; PC from 3.0.0). */
-  runtimePermissionRequestAuthCode(params: { corpId: string }): Promise<{ code: string }>;
 }

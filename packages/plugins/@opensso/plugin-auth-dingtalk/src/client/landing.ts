@@ -3,7 +3,7 @@
  * what the sign-in page URL says after a round trip to DingTalk, which message to show, and what to send.
  */
 import { ACTIONS, DEFAULT_RETURN_PATH, QUERY, RESOURCE } from '../constants';
-import { ErrorCode, isErrorCode, MESSAGES_WITHOUT_DETAIL, messageKey, SAFE_DETAIL } from '../errors';
+import { ErrorCode, isErrorCode, isSafeDetail, MESSAGES_WITHOUT_DETAIL, messageKey } from '../errors';
 
 /** What the sign-in page URL tells one DingTalk button. */
 export type Landing =
@@ -25,7 +25,7 @@ export function toParams(search: SearchInput): URLSearchParams {
  *   button shows it, rather than losing it).
  * - A success is for this button only when `dingtalk_signin` names it exactly.
  * An error wins over a success if both are present. Nothing from the URL is ever displayed except a
- * `detail` that matches SAFE_DETAIL.
+ * `detail` from the closed lists of errors.ts (isSafeDetail); any other detail is dropped.
  */
 export function parseLanding(search: SearchInput, name: string): Landing {
   const params = toParams(search);
@@ -37,7 +37,7 @@ export function parseLanding(search: SearchInput, name: string): Landing {
     }
     const code = isErrorCode(rawError) ? rawError : undefined;
     const rawDetail = params.get(QUERY.detail);
-    const detail = rawDetail !== null && SAFE_DETAIL.test(rawDetail) ? rawDetail : undefined;
+    const detail = isSafeDetail(rawDetail) ? rawDetail : undefined;
     return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
   }
   const signin = params.get(QUERY.signin);
@@ -145,7 +145,7 @@ export function requestFailure(error: unknown): RequestFailure {
     return {};
   }
   if (isErrorCode(first.code)) {
-    const detail = typeof first.detail === 'string' && SAFE_DETAIL.test(first.detail) ? first.detail : undefined;
+    const detail = isSafeDetail(first.detail) ? first.detail : undefined;
     return detail ? { code: first.code, detail } : { code: first.code };
   }
   const message = typeof first.message === 'string' ? first.message.trim() : '';

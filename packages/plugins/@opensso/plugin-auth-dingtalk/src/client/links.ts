@@ -4,7 +4,7 @@
  * after DingTalk, and what the "DingTalk account" dialog and the admin page show.
  */
 import { ACTIONS, AUTH_TYPE, QUERY, RESOURCE } from '../constants';
-import { ErrorCode, isErrorCode, SAFE_DETAIL } from '../errors';
+import { ErrorCode, isErrorCode, isSafeDetail } from '../errors';
 import { isRecord, SearchInput, Shown, stripLandingParams, toParams } from './landing';
 
 const action = (name: keyof typeof ACTIONS) => `${RESOURCE}:${ACTIONS[name]}`;
@@ -344,7 +344,7 @@ export function parseLinkLanding(search: SearchInput): LinkLanding {
   if (rawError !== null) {
     const code = isErrorCode(rawError) ? rawError : undefined;
     const rawDetail = params.get(QUERY.detail);
-    const detail = rawDetail !== null && SAFE_DETAIL.test(rawDetail) ? rawDetail : undefined;
+    const detail = isSafeDetail(rawDetail) ? rawDetail : undefined;
     return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
   }
   const authenticator = params.get(QUERY.link);

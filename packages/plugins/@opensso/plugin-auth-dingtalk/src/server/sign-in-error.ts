@@ -1,8 +1,8 @@
-import { ErrorCode, SAFE_DETAIL } from '../errors';
+import { ErrorCode, isSafeDetail } from '../errors';
 
 /**
  * The one error type of a DingTalk sign-in. `code` is from the closed list in `../errors.ts` and is all the
- * browser ever learns; `detail` is only kept when it is safe to show (DingTalk permission names). Everything
+ * browser ever learns; `detail` is only kept when it is an entry of the closed lists of `../errors.ts` (DingTalk permission names, option names). Everything
  * else (`requestId`, `dingtalkCode`, `cause`) is for the server log.
  */
 export class SignInError extends Error {
@@ -29,7 +29,7 @@ export class SignInError extends Error {
     this.name = 'SignInError';
     this.code = code;
     this.status = options.status ?? 400;
-    this.detail = options.detail && SAFE_DETAIL.test(options.detail) ? options.detail : undefined;
+    this.detail = isSafeDetail(options.detail) ? options.detail : undefined;
     this.requestId = options.requestId;
     this.dingtalkCode = options.dingtalkCode;
     this.retryable = options.retryable ?? false;

@@ -1,13 +1,13 @@
 import type { Context } from '@nocobase/actions';
 import { NAMESPACE } from '../constants';
-import { isErrorCode, messageKey, SAFE_DETAIL } from '../errors';
+import { isErrorCode, isSafeDetail, messageKey } from '../errors';
 import type { SignInError } from './sign-in-error';
 
 type HttpError = Error & { status: number; code: string; detail?: string };
 
 /**
  * The error a browser-facing action throws: the translated sentence of the code, the code itself and its detail
- * (a SAFE_DETAIL), nothing from the cause. NocoBase's error handler turns it into `{ errors: [{ message, code }] }`,
+ * (from the closed lists of errors.ts), nothing from the cause. NocoBase's error handler turns it into `{ errors: [{ message, code }] }`,
  * and `errorBodyWithDetail` keeps the detail in it.
  */
 export function toHttpError(ctx: Context, error: SignInError): HttpError {
@@ -23,7 +23,7 @@ export function toHttpError(ctx: Context, error: SignInError): HttpError {
 export const errorBodyWithDetail = {
   guard: (error: unknown): error is HttpError => {
     const { code, detail } = (error ?? {}) as Partial<HttpError>;
-    return isErrorCode(code) && typeof detail === 'string' && SAFE_DETAIL.test(detail);
+    return isErrorCode(code) && isSafeDetail(detail);
   },
   render: (error: HttpError, ctx: Context) => {
     ctx.status = error.status;

@@ -8,6 +8,7 @@ import {
   hasLandingParams,
   IN_APP_LOAD_FAILED,
   IN_APP_MARKS,
+  IN_APP_OUTDATED,
   IN_APP_REFUSED,
   IN_APP_TIMEOUT,
   InAppFailure,
@@ -18,8 +19,8 @@ import {
   messageForFailure,
   requestInAppCode,
   runInAppSignIn,
+  isOutdatedClient,
   shouldSignInInApp,
-  supportsRequestAuthCode,
   toInAppFailure,
   withTimeout,
 } from '../in-app';
@@ -159,7 +160,7 @@ describe('jsapiUrl / defaultJsapiPath', () => {
   });
 });
 
-describe('compareVersions / supportsRequestAuthCode', () => {
+describe('compareVersions / isOutdatedClient', () => {
   it('compares dotted versions numerically, ignoring a suffix', () => {
     expect(compareVersions('7.0.45', '7.0.45')).toBe(0);
     expect(compareVersions('7.0.100', '7.0.45')).toBeGreaterThan(0);
@@ -168,19 +169,19 @@ describe('compareVersions / supportsRequestAuthCode', () => {
     expect(compareVersions('6.5.10', '7.0.0')).toBeLessThan(0);
   });
 
-  it('uses dd.requestAuthCode from the versions dingtalk-jsapi declares', () => {
-    expect(supportsRequestAuthCode('ios', '7.0.45')).toBe(true);
-    expect(supportsRequestAuthCode('android', '7.6.0')).toBe(true);
-    expect(supportsRequestAuthCode('ios', '7.0.44')).toBe(false);
-    expect(supportsRequestAuthCode('pc', '7.0.49')).toBe(false);
-    expect(supportsRequestAuthCode('pc', '7.0.50')).toBe(true);
-    expect(supportsRequestAuthCode('harmony', '7.0.0')).toBe(true);
+  it('finds clients older than dd.requestAuthCode from the versions dingtalk-jsapi declares', () => {
+    expect(isOutdatedClient('ios', '7.0.45')).toBe(false);
+    expect(isOutdatedClient('android', '7.6.0')).toBe(false);
+    expect(isOutdatedClient('ios', '7.0.44')).toBe(true);
+    expect(isOutdatedClient('pc', '7.0.49')).toBe(true);
+    expect(isOutdatedClient('pc', '7.0.50')).toBe(false);
+    expect(isOutdatedClient('harmony', '7.0.0')).toBe(false);
   });
 
-  it('does not use it when the version or the platform is unknown', () => {
-    expect(supportsRequestAuthCode('ios', undefined)).toBe(false);
-    expect(supportsRequestAuthCode('ios', '')).toBe(false);
-    expect(supportsRequestAuthCode('notInDingTalk', '7.6.0')).toBe(false);
+  it('does not call a client outdated when its version or platform is unknown', () => {
+    expect(isOutdatedClient('ios', undefined)).toBe(false);
+    expect(isOutdatedClient('ios', '')).toBe(false);
+    expect(isOutdatedClient('notInDingTalk', '1.0.0')).toBe(false);
   });
 });
 
@@ -201,6 +202,7 @@ describe('failures', () => {
     expect(messageForFailure('timeout')).toEqual({ key: IN_APP_TIMEOUT });
     expect(messageForFailure('cancel')).toEqual({ key: ERROR_MESSAGES.CANCELLED });
     expect(messageForFailure('refused')).toEqual({ key: IN_APP_REFUSED });
+    expect(messageForFailure('outdated')).toEqual({ key: IN_APP_OUTDATED });
   });
 
   it('times out a promise that never settles', async () => {
@@ -218,10 +220,7 @@ describe('failures', () => {
 
 type Call = { method: string; params: unknown };
 
-function fakeJsapi(
-  env: { platform?: string; version?: string },
-  answers: { v2?: () => Promise<{ code: string }>; v1?: () => Promise<{ code: string }> },
-) {
+function fakeJsapi(env: { platform?: string; version?: string }, answers: { v2?: () => Promise<{ code: string }> }) {
   const calls: Call[] = [];
   const jsapi: DingTalkJsapi = {
     platform: env.platform ?? 'ios',
@@ -229,10 +228,6 @@ function fakeJsapi(
     requestAuthCode: (params) => {
       calls.push({ method: 'requestAuthCode', params });
       return answers.v2 ? answers.v2() : Promise.reject({ errorCode: '1' });
-    },
-    runtimePermissionRequestAuthCode: (params) => {
-      calls.push({ method: 'runtime.permission.requestAuthCode', params });
-      return answers.v1 ? answers.v1() : Promise.reject({ errorCode: '1' });
     },
   };
   return { jsapi, calls };
@@ -245,51 +240,85 @@ describe('requestInAppCode', () => {
     expect(calls).toEqual([{ method: 'requestAuthCode', params: CONFIG }]);
   });
 
-  it('asks dd.runtime.permission.requestAuthCode with corpId on an older client', async () => {
-    const { jsapi, calls } = fakeJsapi({ version: '6.5.0' }, { v1: async () => ({ code: 'c1' }) });
-    expect(await requestInAppCode(jsapi, CONFIG, 1000)).toEqual({ code: 'c1', method: 'runtime.permission.requestAuthCode' });
-    expect(calls).toEqual([{ method: 'runtime.permission.requestAuthCode', params: { corpId: 'dingcorp' } }]);
-  });
-
-  it('uses the older API when there is no Client ID or no version', async () => {
-    for (const [env, config] of [
-      [{ version: '7.6.0' }, { corpId: 'dingcorp', clientId: '' }],
-      [{ version: undefined }, CONFIG],
-    ] as const) {
-      const { jsapi, calls } = fakeJsapi(env, { v2: async () => ({ code: 'c2' }), v1: async () => ({ code: 'c1' }) });
-      expect((await requestInAppCode(jsapi, config, 1000)).code).toBe('c1');
-      expect(calls.map((c) => c.method)).toEqual(['runtime.permission.requestAuthCode']);
-    }
-  });
-
-  it('falls back to the older API when dd.requestAuthCode fails', async () => {
-    const { jsapi, calls } = fakeJsapi(
-      { version: '7.6.0' },
-      { v2: () => Promise.reject({ errorCode: '1', errorMessage: 'not supported' }), v1: async () => ({ code: 'c1' }) },
-    );
-    expect(await requestInAppCode(jsapi, CONFIG, 1000)).toEqual({ code: 'c1', method: 'runtime.permission.requestAuthCode' });
-    expect(calls.map((c) => c.method)).toEqual(['requestAuthCode', 'runtime.permission.requestAuthCode']);
-  });
-
   it('does not ask again after a cancel', async () => {
-    const { jsapi, calls } = fakeJsapi({ version: '7.6.0' }, { v2: () => Promise.reject({ errorCode: '-1' }), v1: async () => ({ code: 'c1' }) });
+    const { jsapi, calls } = fakeJsapi({ version: '7.6.0' }, { v2: () => Promise.reject({ errorCode: '-1' }) });
     await expect(requestInAppCode(jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'cancel' });
     expect(calls).toHaveLength(1);
   });
 
-  it('is refused when both refuse, or when the answer has no code', async () => {
+  it('is refused when DingTalk refuses, or when the answer has no code', async () => {
     const refusal = () => Promise.reject({ errorCode: '3', errorMessage: 'alice is not a member of organization "dingcorp"' });
-    const both = fakeJsapi({ version: '7.6.0' }, { v2: refusal, v1: refusal });
-    await expect(requestInAppCode(both.jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'refused', jsapi: { errorCode: '3' } });
-    expect(both.calls).toHaveLength(2);
-    const empty = fakeJsapi({ version: '6.0.0' }, { v1: async () => ({ code: '' }) });
+    const refused = fakeJsapi({ version: '7.6.0' }, { v2: refusal });
+    await expect(requestInAppCode(refused.jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'refused', jsapi: { errorCode: '3' } });
+    expect(refused.calls).toHaveLength(1);
+    const empty = fakeJsapi({ version: '7.6.0' }, { v2: async () => ({ code: '' }) });
     await expect(requestInAppCode(empty.jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'refused' });
   });
 
   it('gives up when the client does not answer', async () => {
-    const { jsapi, calls } = fakeJsapi({ version: '7.6.0' }, { v2: () => new Promise(() => undefined), v1: async () => ({ code: 'c1' }) });
+    const { jsapi, calls } = fakeJsapi({ version: '7.6.0' }, { v2: () => new Promise(() => undefined) });
     await expect(requestInAppCode(jsapi, CONFIG, 20)).rejects.toMatchObject({ kind: 'timeout' });
     expect(calls).toHaveLength(1);
+  });
+});
+
+/**
+ * A JSAPI that also has the legacy `dd.runtime.permission.requestAuthCode({ corpId })`, as every DingTalk client and
+ * dingtalk-jsapi do: its code names no app, so the plugin must never ask it (checklist G15).
+ */
+function legacyCapableJsapi(env: { platform?: string; version?: string }, v2: () => Promise<{ code: string }>) {
+  const calls: Call[] = [];
+  const jsapi = {
+    platform: env.platform ?? 'ios',
+    version: env.version,
+    requestAuthCode: (params: unknown) => {
+      calls.push({ method: 'requestAuthCode', params });
+      return v2();
+    },
+    runtimePermissionRequestAuthCode: (params: unknown) => {
+      calls.push({ method: 'runtime.permission.requestAuthCode', params });
+      return Promise.resolve({ code: 'legacy-code' });
+    },
+  } as unknown as DingTalkJsapi;
+  return { jsapi, calls };
+}
+
+describe('the legacy JSAPI is never asked for a code (checklist G15)', () => {
+  it.each([
+    ['ios', '7.0.44'],
+    ['android', '6.5.0'],
+    ['pc', '7.0.49'],
+  ])('G15 a %s client %s, older than dd.requestAuthCode, is told to update DingTalk, and nothing is asked', async (platform, version) => {
+    const { jsapi, calls } = legacyCapableJsapi({ platform, version }, async () => ({ code: 'c2' }));
+    await expect(requestInAppCode(jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'outdated' });
+    expect(calls).toEqual([]);
+    expect(messageForFailure('outdated')).toEqual({ key: IN_APP_OUTDATED });
+  });
+
+  it('G15 a refusal of dd.requestAuthCode is the answer: no second try with the legacy API', async () => {
+    const { jsapi, calls } = legacyCapableJsapi({ version: '7.6.0' }, () => Promise.reject({ errorCode: '3', errorMessage: 'not a member' }));
+    await expect(requestInAppCode(jsapi, CONFIG, 1000)).rejects.toMatchObject({ kind: 'refused', jsapi: { errorCode: '3' } });
+    expect(calls.map((c) => c.method)).toEqual(['requestAuthCode']);
+  });
+
+  it('G15 without a Client ID nothing is asked (a code must name the app)', async () => {
+    const { jsapi, calls } = legacyCapableJsapi({ version: '7.6.0' }, async () => ({ code: 'c2' }));
+    await expect(requestInAppCode(jsapi, { corpId: 'dingcorp', clientId: '' }, 1000)).rejects.toMatchObject({ kind: 'refused' });
+    expect(calls).toEqual([]);
+  });
+
+  it('G15 a client whose version is not known is asked with dd.requestAuthCode only', async () => {
+    const { jsapi, calls } = legacyCapableJsapi({ version: undefined }, async () => ({ code: 'c2' }));
+    expect(await requestInAppCode(jsapi, CONFIG, 1000)).toEqual({ code: 'c2', method: 'requestAuthCode' });
+    expect(calls).toEqual([{ method: 'requestAuthCode', params: CONFIG }]);
+  });
+
+  it('G15 the whole attempt on an old client shows the update message and sends nothing', async () => {
+    const { jsapi } = legacyCapableJsapi({ version: '6.0.0' }, async () => ({ code: 'c2' }));
+    const send = vi.fn();
+    const result = await runInAppSignIn('dt-app', CONFIG, { loadJsapi: async () => jsapi, send });
+    expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_OUTDATED }, failure: { kind: 'outdated' } });
+    expect(send).not.toHaveBeenCalled();
   });
 });
 
@@ -327,8 +356,7 @@ describe('runInAppSignIn', () => {
   });
 
   it('says so when DingTalk refuses a code, without sending anything', async () => {
-    const refusal = () => Promise.reject({ errorCode: '3' });
-    const { jsapi } = fakeJsapi({ version: '7.6.0' }, { v2: refusal, v1: refusal });
+    const { jsapi } = fakeJsapi({ version: '7.6.0' }, { v2: () => Promise.reject({ errorCode: '3' }) });
     const send = vi.fn();
     const result = await runInAppSignIn('dt-app', CONFIG, { loadJsapi: async () => jsapi, send });
     expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_REFUSED } });

@@ -54,7 +54,7 @@ describe('parseLanding', () => {
     }
   });
 
-  it('keeps a detail only when it matches SAFE_DETAIL', () => {
+  it('keeps a detail only when it is an entry of the closed lists', () => {
     const base = { [QUERY.error]: 'DINGTALK_PERMISSION_DENIED', [QUERY.authenticator]: 'dt' };
     expect(parseLanding(q({ ...base, [QUERY.detail]: 'Contact.User.Read,Contact.User.mobile' }), 'dt')).toEqual({
       kind: 'error',

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, MESSAGES_WITHOUT_DETAIL } from '../../errors';
-import { IN_APP_LOAD_FAILED, IN_APP_REFUSED, IN_APP_TIMEOUT } from '../in-app';
+import { IN_APP_LOAD_FAILED, IN_APP_OUTDATED, IN_APP_REFUSED, IN_APP_TIMEOUT } from '../in-app';
 import { GENERIC_ERROR, PERMISSION_DENIED_NO_DETAIL } from '../landing';
 import { REMOVED_BY_ADMIN, REMOVED_BY_USER } from '../link-blocks';
 import { LINK_DONE, LINK_DONE_AS, LINKED, LINKED_AS, LINKED_AS_SINCE, LINKED_SINCE, NOT_LINKED } from '../links';
@@ -36,6 +36,7 @@ function keysUsedInSources(): string[] {
     IN_APP_REFUSED,
     REMOVED_BY_USER,
     REMOVED_BY_ADMIN,
+    IN_APP_OUTDATED,
   ]);
   for (const file of readdirSync(clientDir)) {
     if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;

@@ -28,4 +28,26 @@ describe('sanitizeReturnPath (checklist B1)', () => {
   ])('B1 falls back to /admin for %s', (_label, input) => {
     expect(sanitizeReturnPath(input)).toBe('/admin');
   });
+
+  it.each([
+    ['a dot segment before a double slash', '/.//evil.example/x'],
+    ['an encoded dot segment', '/%2e//evil.example/x'],
+    ['an encoded upper-case dot segment', '/%2E//evil.example/x'],
+    ['a dot-dot segment', '/admin/..//evil.example'],
+    ['an encoded dot-dot segment', '/admin/%2e%2e//evil.example'],
+    ['dot-dot segments above the root', '/a/../..//evil.example/x'],
+    ['a dot-dot segment before an encoded slash', '/%2e%2e/%2fevil.example'],
+    ['an encoded dot-dot segment and encoded slashes', '/admin/%2E%2E%2F%2Fevil.example'],
+  ])('G5 falls back to /admin for %s', (_label, input) => {
+    expect(sanitizeReturnPath(input)).toBe('/admin');
+  });
+
+  it.each([
+    ['/admin/./settings', '/admin/settings'],
+    ['/admin/x/../y?z=1#h', '/admin/y?z=1#h'],
+    ['/admin/%2e/x', '/admin/x'],
+    ['/admin/a%2e/x', '/admin/a%2e/x'],
+  ])('G5 returns the normalised path it checked: %s is %s', (input, expected) => {
+    expect(sanitizeReturnPath(input)).toBe(expected);
+  });
 });
