@@ -3,7 +3,7 @@
  * emulator on a loopback port; the plugin reaches the emulator over HTTP exactly as it would reach DingTalk.
  * A "browser" is a supertest agent: it keeps its own cookies, so two agents are two browsers.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockServer, MockServer } from '@nocobase/test';
@@ -155,4 +155,14 @@ export async function countUsers(app: MockServer) {
 
 export async function countLinks(app: MockServer, authenticator = 'dingtalk') {
   return app.db.getRepository('usersAuthenticators').count({ filter: { authenticator } });
+}
+
+/** Everything NocoBase wrote under a log folder (its files in every subfolder), as one text to search. */
+export function readLogs(dir: string): string {
+  let text = '';
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    text += statSync(path).isDirectory() ? readLogs(path) : readFileSync(path, 'utf8');
+  }
+  return text;
 }

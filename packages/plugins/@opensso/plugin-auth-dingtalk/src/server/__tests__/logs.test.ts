@@ -4,7 +4,7 @@
  * ticket, DingTalk token or NocoBase token. G6: nor NocoBase's request log of an admin saving a client secret, or
  * of an in-app sign-in with its code.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   signInWithDingTalk,
   startHarness,
   startSignIn,
+  readLogs,
 } from './harness';
 
 const storage = mkdtempSync(join(tmpdir(), 'auth-dingtalk-logs-'));
@@ -40,14 +41,6 @@ function cookieValue(setCookie: string[] | string | undefined, name: string) {
   return lines.map((line) => line.match(new RegExp(`^${name}=([^;]+)`))?.[1]).find(Boolean);
 }
 
-function readLogs(dir: string): string {
-  let text = '';
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    text += statSync(path).isDirectory() ? readLogs(path) : readFileSync(path, 'utf8');
-  }
-  return text;
-}
 
 /** Runs one flow, remembering the state, auth code, ticket and NocoBase token it involved. */
 async function flow(identity: Record<string, string>, options: { authenticator?: string } = {}) {

@@ -2,7 +2,7 @@
  * Unlinking sticks (checklist G8): a link removed by an admin or by its user is not made again by phone or email
  * matching at the next sign-in; a deliberate link (self-service linking) or an admin clearing the block undoes it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   people,
   signInWithDingTalk,
   startHarness,
+  readLogs,
 } from './harness';
 
 const storage = mkdtempSync(join(tmpdir(), 'auth-dingtalk-unlinking-'));
@@ -47,14 +48,6 @@ async function relink(agent: Browser, name: string, identity: Record<string, str
   return agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
 }
 
-function readLogs(dir: string): string {
-  let text = '';
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    text += statSync(path).isDirectory() ? readLogs(path) : readFileSync(path, 'utf8');
-  }
-  return text;
-}
 
 /** The fields of the JSON log lines with this message, once the file transport has written them. */
 async function logged(message: string): Promise<Array<Record<string, unknown>>> {
