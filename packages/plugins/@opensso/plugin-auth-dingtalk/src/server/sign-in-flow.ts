@@ -98,12 +98,12 @@ export class SignInFlow {
   /** One lifetime for the state and the binding cookie that goes with it (checklist G10). */
   private readonly stateTtlMs = ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS);
   /** Sign-in starts per address and minute (checklist G3). */
-  readonly starts = new RateLimiter(limitFromEnv('DINGTALK_START_LIMIT_PER_MINUTE', 300), MINUTE_MS);
+  private readonly starts = new RateLimiter(limitFromEnv('DINGTALK_START_LIMIT_PER_MINUTE', 300), MINUTE_MS);
   /** In-app codes per address and minute, and per authenticator and minute (DingTalk's quota is the app's; G4). */
-  readonly inAppByAddress = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_LIMIT_PER_MINUTE', 300), MINUTE_MS);
-  readonly inAppByAuthenticator = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_APP_LIMIT_PER_MINUTE', 1200), MINUTE_MS, 1000);
+  private readonly inAppByAddress = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_LIMIT_PER_MINUTE', 300), MINUTE_MS);
+  private readonly inAppByAuthenticator = new RateLimiter(limitFromEnv('DINGTALK_IN_APP_APP_LIMIT_PER_MINUTE', 1200), MINUTE_MS, 1000);
   /** Codes DingTalk refused, per address: a source of junk codes is made to wait (G4). */
-  readonly inAppFailures = new RateLimiter(() => IN_APP_FAILURES_ALLOWED, IN_APP_FAILURE_WINDOW_MS);
+  private readonly inAppFailures = new RateLimiter(() => IN_APP_FAILURES_ALLOWED, IN_APP_FAILURE_WINDOW_MS);
 
   constructor(
     cache: () => CacheLike,
