@@ -44,10 +44,6 @@ export class RateLimiter {
     return Math.max(1, Math.ceil(((window?.until ?? this.now()) - this.now()) / 1000));
   }
 
-  get size(): number {
-    return this.windows.size;
-  }
-
   private current(key: string, create: boolean): Window | undefined {
     const now = this.now();
     let window = this.windows.get(key);
