@@ -3,6 +3,7 @@ import { Plugin } from '@nocobase/server';
 import { tval } from '@nocobase/utils';
 import { ACTIONS, AUTH_TYPE, LINKS_SNIPPET, NAMESPACE, RESOURCE } from '../constants';
 import { createActions } from './actions';
+import { reloadUnknownAuthenticators } from './authenticators';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
 import { linkBlocksCollection } from './link-blocks';
@@ -37,6 +38,8 @@ export class PluginAuthDingTalkServer extends Plugin {
     });
     this.app.resourceManager.define({ name: RESOURCE, actions: createActions(flow) });
     this.app.use(redactCallbackUrl, { tag: 'authDingTalkRedactCallback', before: 'logger' });
+    // Before NocoBase's auth middleware (inside `dataSource`) looks the request's authenticator up in its node's list.
+    this.app.use(reloadUnknownAuthenticators(), { tag: 'authDingTalkReloadAuthenticators', before: 'dataSource' });
     // Inside the logger, so that its "response" line, written after everything inside it, sees the redacted copy.
     this.app.use(redactLoggedParams, { tag: 'authDingTalkRedactLoggedParams', after: 'logger', before: 'bodyParser' });
     // A wrong setting is refused when it is saved, with the field named, rather than failing sign-ins later.

@@ -13,9 +13,10 @@
  */
 import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
-import { AUTH_TYPE, COOKIES, QUERY } from '../constants';
+import { COOKIES, QUERY } from '../constants';
 import { currentUserId } from './current-user';
 import { AppTokenCache } from './app-token';
+import { readAuthenticator } from './authenticators';
 import { callbackQuery } from './callback-redaction';
 import { isBusy, isUniqueViolation, retryWhenBusy } from './db-errors';
 import {
@@ -59,13 +60,6 @@ interface LinkTicket extends Ticket {
   identity: DingTalkIdentity;
 }
 
-/** What the flow needs to know about an authenticator, read through NocoBase's authenticator storer. */
-interface AuthenticatorRecord {
-  name: string;
-  title?: string;
-  authType: string;
-  options: unknown;
-}
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 const TICKET_TTL_MS = 60 * 1000;
@@ -119,7 +113,7 @@ export class SignInFlow {
   /** Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. */
   async start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number): Promise<string> {
     enforce(ctx, this.starts, clientAddress(ctx));
-    const authenticator = await loadAuthenticator(ctx, authenticatorName);
+    const authenticator = await readAuthenticator(ctx, authenticatorName);
     const options = readOptions(authenticator.options);
     const binding = this.mintBinding(ctx);
     const path = sanitizeReturnPath(returnPath);
@@ -152,7 +146,7 @@ export class SignInFlow {
         throw new SignInError(error === 'access_denied' ? 'CANCELLED' : 'DINGTALK_ERROR', { dingtalkCode: error });
       }
       const code = readCode(query);
-      const authenticator = await loadAuthenticator(ctx, pending.authenticator);
+      const authenticator = await readAuthenticator(ctx, pending.authenticator);
       const options = readOptions(authenticator.options);
       const identity = await this.identify(ctx, authenticator.name, options, code, requestIds);
 
@@ -250,7 +244,7 @@ export class SignInFlow {
     enforce(ctx, this.inAppByAddress, address);
     // Refused here at no cost to anyone, so not counted against the address.
     if (!IN_APP_CODE_PATTERN.test(code)) throw new SignInError('DINGTALK_CODE_INVALID', { status: 401, dingtalkCode: 'malformed-code' });
-    const authenticator = await loadAuthenticator(ctx, authenticatorName);
+    const authenticator = await readAuthenticator(ctx, authenticatorName);
     const options = readOptions(authenticator.options);
     if (!options.inAppSignIn || !options.corpId) throw new SignInError('AUTHENTICATOR_INVALID');
     if (options.allowedCorpIds.length > 0 && !options.allowedCorpIds.includes(options.corpId)) {
@@ -302,6 +296,8 @@ export class SignInFlow {
   /** Consumes the ticket cookie for `auth:signIn`: the only proof this auth type accepts from a browser. */
   async redeem(ctx: Context, authenticatorName: string): Promise<Model> {
     const found = await this.consumeTicket(ctx, this.tickets, COOKIES.ticket, authenticatorName);
+    // NocoBase found it in this node's list, which may not know it was disabled on another node since.
+    await readAuthenticator(ctx, authenticatorName);
     const user = await (ctx.db as Database).getRepository('users').findOne({ filterByTk: found.userId });
     if (!user) throw new SignInError('TICKET_INVALID', { status: 401 });
     ctx.logger?.info?.('dingtalk: signed in', { authenticator: authenticatorName, userId: found.userId });
@@ -416,22 +412,6 @@ function readCode(query: Record<string, unknown>): string {
   return code;
 }
 
-/**
- * NocoBase's storer falls back to the default authenticator for an unknown name and only knows enabled ones, so
- * the name and type are checked here: a disabled, missing or non-DingTalk authenticator is refused.
- */
-async function loadAuthenticator(ctx: Context, name: unknown): Promise<AuthenticatorRecord> {
-  if (typeof name !== 'string' || !name) throw new SignInError('AUTHENTICATOR_INVALID');
-  let auth: { authenticator?: AuthenticatorRecord } | undefined;
-  try {
-    auth = (await ctx.app.authManager.get(name, ctx)) as { authenticator?: AuthenticatorRecord };
-  } catch (cause) {
-    throw new SignInError('AUTHENTICATOR_INVALID', { cause });
-  }
-  const record = auth?.authenticator;
-  if (!record || record.name !== name || record.authType !== AUTH_TYPE) throw new SignInError('AUTHENTICATOR_INVALID');
-  return record;
-}
 
 /**
  * httpOnly, SameSite=Lax, scoped to the API path (or `/` for a `__Host-` cookie), and Secure whenever the browser
