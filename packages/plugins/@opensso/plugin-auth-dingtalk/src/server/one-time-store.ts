@@ -1,8 +1,9 @@
 /**
  * Single-use, expiring values (sign-in states, hand-off tickets). The value travels sealed (`sealed.ts`): nothing is
  * stored when one is issued, so no flood of issued values can evict another. What is stored is the fact that one was
- * used, from its first use until it expires, in NocoBase's cache (shared by every app node when the cache is Redis),
- * written under NocoBase's lock manager so two requests racing with one value cannot both win.
+ * used, from its first use until it expires, in NocoBase's cache (shared by every app node when the cache is Redis):
+ * with Redis by one atomic `SET NX`, so two nodes racing with one value cannot both win; in memory (one node) under
+ * NocoBase's lock manager.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sealer } from './sealed';
@@ -12,6 +13,23 @@ export interface CacheLike {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown, ttlMs?: number): Promise<unknown>;
   del(key: string): Promise<unknown>;
+  /** The key the cache stores `key` under (its prefix added). */
+  key?(key: string): string;
+}
+
+/** The one call of node-redis this store makes. */
+interface RedisClientLike {
+  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
+}
+
+/**
+ * The Redis client behind NocoBase's cache when its store is Redis (`CACHE_DEFAULT_STORE=redis`: NocoBase's Cache
+ * wraps cache-manager, whose Redis store exposes its client), else undefined.
+ */
+function redisClientOf(cache: CacheLike): RedisClientLike | undefined {
+  const store = (cache as { store?: { store?: { name?: unknown; client?: { set?: unknown } } } }).store?.store;
+  const client = typeof store?.name === 'string' && store.name.startsWith('redis') ? store.client : undefined;
+  return client && typeof client.set === 'function' ? (client as RedisClientLike) : undefined;
 }
 
 /**
@@ -82,19 +100,29 @@ export class OneTimeStore<T> {
     if (!isEnvelope<T>(envelope)) return null;
     const remaining = envelope.e + CLOCK_SKEW_MS - this.now();
     if (remaining <= 0) return null;
-    const key = this.usedKey(envelope.n);
-    const first = await this.lock.runExclusive(
-      this.lockKey(envelope.n),
+    // Until no node, however late its clock, would still accept the value.
+    const first = await this.recordUse(envelope.n, remaining + CLOCK_SKEW_MS);
+    return first ? envelope.v : null;
+  }
+
+  /**
+   * Records the first use of an id; false when it was already used. With the cache in Redis, one `SET NX` decides
+   * for every node at once; otherwise (one node, its memory) a get and a set under NocoBase's lock manager.
+   */
+  private async recordUse(id: string, ttlMs: number): Promise<boolean> {
+    const cache = this.cache();
+    const key = this.usedKey(id);
+    const redis = redisClientOf(cache);
+    if (redis) return (await redis.set(cache.key?.(key) ?? key, '1', { NX: true, PX: Math.ceil(ttlMs) })) === 'OK';
+    return this.lock.runExclusive(
+      this.lockKey(id),
       async () => {
-        const cache = this.cache();
         if (await cache.get(key)) return false;
-        // Until no node, however late its clock, would still accept the value.
-        await cache.set(key, 1, remaining + CLOCK_SKEW_MS);
+        await cache.set(key, 1, ttlMs);
         return true;
       },
       LOCK_TTL_MS,
     );
-    return first ? envelope.v : null;
   }
 
   /** The cache key recording a use: the value's random id, which redeems nothing by itself. */
