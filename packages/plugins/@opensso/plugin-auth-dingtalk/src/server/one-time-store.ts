@@ -6,6 +6,7 @@
  * NocoBase's lock manager.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { redisClientOf } from './redis-client';
 import type { Sealer } from './sealed';
 
 /** The part of NocoBase's Cache this store needs (`app.cache`). */
@@ -17,20 +18,6 @@ export interface CacheLike {
   key?(key: string): string;
 }
 
-/** The one call of node-redis this store makes. */
-interface RedisClientLike {
-  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
-}
-
-/**
- * The Redis client behind NocoBase's cache when its store is Redis (`CACHE_DEFAULT_STORE=redis`: NocoBase's Cache
- * wraps cache-manager, whose Redis store exposes its client), else undefined.
- */
-function redisClientOf(cache: CacheLike): RedisClientLike | undefined {
-  const store = (cache as { store?: { store?: { name?: unknown; client?: { set?: unknown } } } }).store?.store;
-  const client = typeof store?.name === 'string' && store.name.startsWith('redis') ? store.client : undefined;
-  return client && typeof client.set === 'function' ? (client as RedisClientLike) : undefined;
-}
 
 /**
  * The part of NocoBase's LockManager this plugin needs (`app.lockManager`). Always pass a TTL: NocoBase's local

@@ -35,6 +35,7 @@ import { appPageUrl, callbackUrl, configuredOrigin, signInPageUrl } from './publ
 import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
 import { sanitizeReturnPath } from './return-path';
 import { Sealer } from './sealed';
+import { sharedLock } from './shared-lock';
 import { SignInError } from './sign-in-error';
 import { DingTalkIdentity, findLinkedUser, link, resolveUser } from './user-resolver';
 
@@ -107,7 +108,7 @@ export class SignInFlow {
     this.states = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:state', this.stateTtlMs);
     this.tickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
     this.linkTickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
-    this.appTokens = new AppTokenCache(cache, lock);
+    this.appTokens = new AppTokenCache(cache, sharedLock(cache, lock));
   }
 
   /** Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. */

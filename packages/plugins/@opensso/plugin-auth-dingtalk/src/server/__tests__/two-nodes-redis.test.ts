@@ -4,10 +4,14 @@
  * as NocoBase's in-process lock manager is: the one-time store must not rely on the lock to decide.
  */
 import { CacheManager } from '@nocobase/cache';
+import { startEmulator, type Emulator } from '@opensso/dingtalk-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppTokenCache } from '../app-token';
 import type { CacheLike, LockLike } from '../one-time-store';
 import { OneTimeStore } from '../one-time-store';
 import { Sealer } from '../sealed';
+import { sharedLock } from '../shared-lock';
+import { CLIENT_ID, CLIENT_SECRET } from './harness';
 import { Redis, startRedis } from './redis';
 
 /** A node's own lock: serialises its callers per key, and knows nothing of the other node. */
@@ -22,19 +26,26 @@ class NodeLock implements LockLike {
 }
 
 let redis: Redis;
+let emulator: Emulator;
 let managers: CacheManager[] = [];
 let nodes: Array<OneTimeStore<string>>;
+/** Each node's app-token cache: its own lock manager, the shared Redis. */
+let appTokens: AppTokenCache[];
 
 beforeAll(async () => {
   redis = await startRedis();
+  emulator = await startEmulator({ port: 0, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
   // Both nodes derive the key from the same APP_KEY, as a cluster must.
   const sealer = () => new Sealer(() => 'cluster-app-key');
   nodes = [];
+  appTokens = [];
   for (let i = 0; i < 2; i += 1) {
     const manager = new CacheManager({ defaultStore: 'redis', stores: { redis: { url: redis.url } } });
     managers.push(manager);
     const cache = (await manager.createCache({ name: 'default' })) as unknown as CacheLike;
-    nodes.push(new OneTimeStore<string>(sealer(), () => cache, new NodeLock(), 'auth-dingtalk:state', () => 60_000));
+    const lock = new NodeLock();
+    nodes.push(new OneTimeStore<string>(sealer(), () => cache, lock, 'auth-dingtalk:state', () => 60_000));
+    appTokens.push(new AppTokenCache(() => cache, sharedLock(() => cache, lock)));
   }
 }, 30_000);
 
@@ -42,6 +53,7 @@ afterAll(async () => {
   for (const manager of managers) await manager.close();
   managers = [];
   await redis?.stop();
+  await emulator?.close();
 });
 
 describe('one-time values across two nodes sharing Redis', () => {
@@ -60,5 +72,17 @@ describe('one-time values across two nodes sharing Redis', () => {
       winners.push(results.filter((value) => value === `trial ${trial}`).length);
     }
     expect(winners).toEqual(Array.from({ length: 30 }, () => 1));
+  });
+});
+
+describe('the organization app token across two nodes sharing Redis', () => {
+  it('20 in-app sign-ins arriving together, split across the nodes, fetch the app token once', async () => {
+    const hosts = { loginUrl: emulator.url, apiUrl: emulator.url, oapiUrl: emulator.url };
+    const credentials = { appKey: CLIENT_ID, appSecret: CLIENT_SECRET };
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => appTokens[i % 2].get(credentials, hosts, { timeoutMs: 3000 })),
+    );
+    expect(new Set(tokens).size).toBe(1);
+    expect(emulator.counters()['POST /v1.0/oauth2/accessToken'] ?? 0).toBe(1);
   });
 });
