@@ -15,6 +15,12 @@ export const RESOURCE = 'dingtalk';
 export const ACTIONS = {
   /** Public. POST, `X-Authenticator` header, body `{ redirect }` → `{ url }`; sets the browser-binding cookie. */
   getAuthUrl: 'getAuthUrl',
+  /**
+   * Public. GET `?authenticator&redirect`, a top-level navigation on the app's configured address (`APP_URL`):
+   * sets the browser-binding cookie there and sends the browser on to DingTalk. `getAuthUrl` answers with it when
+   * the page is open at another address, whose cookies the callback would not see.
+   */
+  start: 'start',
   /** Public. GET: where DingTalk sends the browser back (`authCode`/`code`, `state`, or `error`). */
   redirect: 'redirect',
   /**

@@ -39,6 +39,8 @@ export const ERROR_MESSAGES = {
   FORBIDDEN: 'You are not allowed to manage DingTalk links.',
   TRY_AGAIN: 'Too many sign-ins are being processed at once. Please try again in a moment.',
   TOO_MANY_ATTEMPTS: 'Too many sign-in attempts from your network. Please wait a minute and try again.',
+  COOKIE_MISSING:
+    'This browser did not keep the cookie of the DingTalk sign-in. Open NocoBase at its usual address, allow its cookies, and sign in again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
   NOT_BLOCKED: 'This DingTalk account is not excluded from automatic matching for this user.',
 } as const;

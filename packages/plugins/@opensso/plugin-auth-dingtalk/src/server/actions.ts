@@ -3,7 +3,8 @@ import type { Database, Model } from '@nocobase/database';
 import { ACTIONS, AUTH_TYPE, RESOURCE } from '../constants';
 import { assertSnippet, currentUserId } from './current-user';
 import { listBlocks, unblock, unlinkAndBlock } from './link-blocks';
-import { configuredOrigin, callbackUrl, homepageUrl } from './public-url';
+import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from './public-url';
+import { sanitizeReturnPath } from './return-path';
 import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
 import { toHttpError } from './translate';
@@ -67,8 +68,23 @@ export function createActions(flow: SignInFlow) {
   return {
     [ACTIONS.getAuthUrl]: action('start', async (ctx) => {
       const name = ctx.get('X-Authenticator') || ctx.action.params.authenticator;
-      return { url: await flow.start(ctx, name, values(ctx).redirect ?? ctx.action.params.redirect) };
+      const redirect = values(ctx).redirect ?? ctx.action.params.redirect;
+      if (typeof name === 'string' && name) {
+        const elsewhere = startUrlElsewhere(ctx, ctx.get('Origin') || undefined, { authenticator: name, redirect: sanitizeReturnPath(redirect) });
+        if (elsewhere) return { url: elsewhere };
+      }
+      return { url: await flow.start(ctx, name, redirect) };
     }),
+
+    /** The start as a page of its own on the configured address (see ACTIONS.start). Always answers with a redirect. */
+    async [ACTIONS.start](ctx: Context, next: Next) {
+      const params = ctx.action.params as { authenticator?: unknown; redirect?: unknown };
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Referrer-Policy', 'no-referrer');
+      ctx.withoutDataWrapping = true;
+      ctx.redirect(await flow.startPage(ctx, params.authenticator, params.redirect));
+      await next();
+    },
 
     /** DingTalk's redirect. Always answers with a redirect to the app, never with an error page or JSON. */
     async [ACTIONS.redirect](ctx: Context, next: Next) {

@@ -81,6 +81,12 @@ export class OneTimeStore<T> {
     return this.sealer.seal(this.prefix, envelope);
   }
 
+  /** The value of a genuine, unexpired token without using it (whether it was used is not checked). */
+  peek(token: unknown): T | undefined {
+    const envelope = this.sealer.open(this.prefix, token);
+    return isEnvelope<T>(envelope) && envelope.e + CLOCK_SKEW_MS > this.now() ? envelope.v : undefined;
+  }
+
   /** The value, the first time; null for anything forged, tampered with, expired or already used. */
   async consume(token: unknown): Promise<T | null> {
     const envelope = this.sealer.open(this.prefix, token);

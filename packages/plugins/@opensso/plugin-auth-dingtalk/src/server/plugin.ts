@@ -73,7 +73,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     // `auth:signIn` refusals go through NocoBase's error handler, which would drop the detail their sentence names.
     const errorHandler = (this.app.pm.get('error-handler') as { errorHandler?: ErrorHandler } | undefined)?.errorHandler;
     errorHandler?.register(errorBodyWithDetail.guard, errorBodyWithDetail.render);
-    this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.redirect], 'public');
+    this.app.acl.allow(RESOURCE, [ACTIONS.getAuthUrl, ACTIONS.start, ACTIONS.redirect], 'public');
     this.app.acl.allow(
       RESOURCE,
       [ACTIONS.getRedirectUrl, ACTIONS.getLinkUrl, ACTIONS.completeLink, ACTIONS.listMyLinks, ACTIONS.unlinkMe],

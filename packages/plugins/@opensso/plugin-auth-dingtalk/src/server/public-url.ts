@@ -45,10 +45,32 @@ export function homepageUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.e
 }
 
 export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
-  const url = new URL(`${apiBasePath(env)}dingtalk:redirect`, origin(ctx, env));
+  return actionUrl(ctx, 'redirect', {}, env);
+}
+
+/** An action of ours on the app's public origin, with the sub-application's name when there is one. */
+function actionUrl(ctx: RequestLike, action: string, params: Record<string, string>, env: NodeJS.ProcessEnv): string {
+  const url = new URL(`${apiBasePath(env)}dingtalk:${action}`, origin(ctx, env));
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   const appName = ctx.app?.name;
   if (appName && appName !== 'main') url.searchParams.set('__appName', appName);
   return url.toString();
+}
+
+/**
+ * Where a sign-in starts when the page is open at another address than `APP_URL` (`http://127.0.0.1:13000` for
+ * `http://localhost:13000`): the binding cookie must be set where DingTalk's callback lands. `pageOrigin` is the
+ * `Origin` the browser sent; undefined when it is the configured one, or when no address is configured.
+ */
+export function startUrlElsewhere(
+  ctx: RequestLike,
+  pageOrigin: string | undefined,
+  params: { authenticator: string; redirect: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const configured = configuredOrigin(env);
+  if (!configured || !pageOrigin || pageOrigin === configured) return undefined;
+  return actionUrl(ctx, 'start', params, env);
 }
 
 /** The sign-in page, relative to the site root, with our query parameters. */

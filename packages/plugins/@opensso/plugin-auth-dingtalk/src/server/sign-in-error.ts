@@ -13,6 +13,8 @@ export class SignInError extends Error {
   readonly dingtalkCode?: string;
   /** A read of DingTalk may be tried once more: set on 5xx answers and dropped connections, not on timeouts. */
   readonly retryable: boolean;
+  /** The authenticator the failure is about, when the flow could not learn it otherwise (for the right button). */
+  readonly authenticator?: string;
 
   constructor(
     code: ErrorCode,
@@ -22,6 +24,7 @@ export class SignInError extends Error {
       requestId?: string;
       dingtalkCode?: string;
       retryable?: boolean;
+      authenticator?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -33,5 +36,6 @@ export class SignInError extends Error {
     this.requestId = options.requestId;
     this.dingtalkCode = options.dingtalkCode;
     this.retryable = options.retryable ?? false;
+    this.authenticator = options.authenticator;
   }
 }

@@ -134,6 +134,25 @@ export class SignInFlow {
     });
   }
 
+  /**
+   * The start as a top-level page (`dingtalk:start`): where to send the browser, DingTalk's page or, when the start
+   * is refused, the sign-in page with the reason under that authenticator's button. Never throws.
+   */
+  async startPage(ctx: Context, authenticatorName: unknown, returnPath: unknown): Promise<string> {
+    try {
+      return await this.start(ctx, authenticatorName, returnPath);
+    } catch (error) {
+      const failure = asSignInError(error);
+      logFailure(ctx, 'start', typeof authenticatorName === 'string' ? authenticatorName : undefined, failure);
+      return signInPageUrl({
+        redirect: sanitizeReturnPath(returnPath),
+        [QUERY.error]: failure.code,
+        [QUERY.authenticator]: typeof authenticatorName === 'string' ? authenticatorName : undefined,
+        [QUERY.detail]: failure.detail,
+      });
+    }
+  }
+
   /** Handles DingTalk's redirect and returns where to send the browser next. Never throws. */
   async finish(ctx: Context): Promise<string> {
     let pending: PendingSignIn | undefined;
@@ -192,7 +211,7 @@ export class SignInFlow {
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
       const params = {
         [QUERY.error]: failure.code,
-        [QUERY.authenticator]: pending?.authenticator,
+        [QUERY.authenticator]: pending?.authenticator ?? failure.authenticator,
         [QUERY.detail]: failure.detail,
       };
       // A failed linking goes back to the page it started from; a failed sign-in to the sign-in page.
@@ -336,7 +355,7 @@ export class SignInFlow {
     authenticatorName: string,
   ): Promise<T> {
     const ticket = ctx.cookies.get(cookie);
-    const binding = readBinding(ctx);
+    const binding = readBinding(ctx).value;
     // The ticket is single-use whatever happens next.
     ctx.cookies.set(cookie, null, cookieOptions(ctx, 0));
     if (!ticket || !binding) throw new SignInError('TICKET_INVALID', { status: 401 });
@@ -355,9 +374,12 @@ export class SignInFlow {
     single(query.code);
     if (!state) throw new SignInError('STATE_MISSING');
     const binding = readBinding(ctx);
-    if (!binding) throw new SignInError('STATE_INVALID');
+    if (binding.duplicated) throw new SignInError('STATE_INVALID');
+    // Most often the sign-in started at another address of the app (`127.0.0.1` for `localhost`), whose cookies this
+    // one does not see: the person is told so, under the button that started it.
+    if (!binding.value) throw new SignInError('COOKIE_MISSING', { authenticator: this.states.peek(state)?.authenticator });
     const pending = await this.states.consume(state);
-    if (!pending || !safeEqual(pending.binding, sha256(binding))) throw new SignInError('STATE_INVALID');
+    if (!pending || !safeEqual(pending.binding, sha256(binding.value))) throw new SignInError('STATE_INVALID');
     return pending;
   }
 
@@ -389,15 +411,15 @@ export function isSecureRequest(ctx: Context): boolean {
  * The binding cookie of this request. Over HTTPS only the `__Host-` one counts. Two cookies of the name mean one was
  * planted next to ours (a cookie of a parent domain or another path): no binding then, rather than a guess.
  */
-function readBinding(ctx: Context): string | undefined {
+function readBinding(ctx: Context): { value?: string; duplicated?: true } {
   const name = isSecureRequest(ctx) ? COOKIES.secureBinding : COOKIES.binding;
   const header = ctx.get('Cookie') || '';
   const count = header.split(';').filter((part) => part.split('=')[0].trim() === name).length;
   if (count > 1) {
     ctx.logger?.warn?.('dingtalk: several binding cookies in one request; refused', { cookies: count });
-    return undefined;
+    return { duplicated: true };
   }
-  return ctx.cookies.get(name) || undefined;
+  return { value: ctx.cookies.get(name) || undefined };
 }
 
 /** Koa turns a repeated parameter into an array: that is never a legitimate DingTalk answer (checklist A6). */

@@ -146,7 +146,7 @@ describe('G14 binding-cookie fixation', () => {
     const follow = (cookies: string) =>
       h.app.agent().get(`${callbackUrl.pathname}${callbackUrl.search}`).set('X-Forwarded-Proto', 'https').set('Cookie', cookies);
     // What a sibling subdomain or a plain-HTTP page can set: a cookie without the prefix, or a second one.
-    expect(landing(await follow(`dingtalk_binding=${binding?.value}`)).get('dingtalk_error')).toBe('STATE_INVALID');
+    expect(landing(await follow(`dingtalk_binding=${binding?.value}`)).get('dingtalk_error')).toBe('COOKIE_MISSING');
     expect(landing(await follow(`__Host-dingtalk_binding=${newSecret()}; __Host-dingtalk_binding=${binding?.value}`)).get('dingtalk_error')).toBe('STATE_INVALID');
     expect(landing(await follow(`__Host-dingtalk_binding=${binding?.value}`)).get('dingtalk_signin')).toBe('dingtalk');
   });
@@ -190,5 +190,55 @@ describe('tickets are bound to the browser', () => {
       .send({ authenticator: 'dingtalk' });
     expect(res.body.errors[0].code).toBe('TICKET_INVALID');
     expect(await h.app.db.getRepository('usersAuthenticators').count({ filter: { userId: user.get('id') } })).toBe(0);
+  });
+});
+
+describe('a page open at another address than APP_URL', () => {
+  it('the start goes through the configured address, where the binding cookie is set and the callback lands', async () => {
+    // The page is at 127.0.0.1 while APP_URL names nocobase.test: its cookies would not reach the callback.
+    const page = await h.app
+      .agent()
+      .post('/api/dingtalk:getAuthUrl')
+      .set('X-Authenticator', 'dingtalk')
+      .set('Origin', 'http://127.0.0.1:13000')
+      .send({ redirect: '/admin/x' });
+    const startUrl = new URL(page.body.data.url);
+    expect(startUrl.origin).toBe(APP_URL);
+    expect(startUrl.pathname).toBe('/api/dingtalk:start');
+    expect(startUrl.searchParams.get('authenticator')).toBe('dingtalk');
+    expect(cookie(page, 'dingtalk_binding')).toBeUndefined();
+
+    // The browser opens it as a page of the configured address.
+    const browser = h.app.agent();
+    const start = await browser.get(`${startUrl.pathname}${startUrl.search}`);
+    expect(start.status).toBe(302);
+    expect(start.headers['cache-control']).toBe('no-store');
+    const dingtalk = new URL(String(start.headers.location));
+    expect(dingtalk.pathname).toBe('/oauth2/auth');
+    expect(cookie(start, 'dingtalk_binding')?.value).toBeTruthy();
+    const callback = await browser.get(
+      (({ pathname, search }) => `${pathname}${search}`)(await approveAtDingTalk(h.emulator, dingtalk.toString(), person())),
+    );
+    expect(landing(callback).get('dingtalk_signin')).toBe('dingtalk');
+    expect(landing(callback).get('redirect')).toBe('/admin/x');
+    expect((await browser.post('/api/auth:signIn').set('X-Authenticator', 'dingtalk').send({})).status).toBe(200);
+  });
+
+  it('a page at the configured address starts directly, and a refused start page comes back with the reason', async () => {
+    const same = await h.app.agent().post('/api/dingtalk:getAuthUrl').set('X-Authenticator', 'dingtalk').set('Origin', APP_URL).send({});
+    expect(new URL(same.body.data.url).pathname).toBe('/oauth2/auth');
+    const refused = await h.app.agent().get('/api/dingtalk:start?authenticator=nope&redirect=%2F%2Fevil.example');
+    expect(refused.status).toBe(302);
+    expect(landing(refused).get('dingtalk_error')).toBe('AUTHENTICATOR_INVALID');
+    expect(landing(refused).get('dingtalk_authenticator')).toBe('nope');
+    expect(landing(refused).get('redirect')).toBe('/admin');
+  });
+
+  it('a callback in a browser without the binding cookie says so, under the button that started it', async () => {
+    const start = await startSignIn(h.app.agent(), 'dingtalk', '/admin');
+    const callbackUrl = await approveAtDingTalk(h.emulator, start.body.data.url, person());
+    const res = await h.app.agent().get(`${callbackUrl.pathname}${callbackUrl.search}`);
+    expect(landing(res).get('dingtalk_error')).toBe('COOKIE_MISSING');
+    expect(landing(res).get('dingtalk_authenticator')).toBe('dingtalk');
   });
 });
