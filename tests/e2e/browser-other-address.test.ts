@@ -1,0 +1,73 @@
+/**
+ * A person opens NocoBase at another address than `APP_URL` (the suite's app is configured as 127.0.0.1 and opened
+ * as localhost): the first click on the DingTalk button must sign them in, on the configured address, where
+ * DingTalk's callback lands. Before, the binding cookie was set on the address the page was opened at, the callback
+ * did not see it, and the person was told the link had expired.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot } from './browser';
+
+const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
+const AUTH = 'dingtalk-address';
+const TITLE = 'DingTalk (other address)';
+const WANGWU = { id: 'wangwu', nick: '王五' };
+
+/** The same app under the other loopback name. */
+const otherAddress = appUrl.replace('127.0.0.1', 'localhost');
+
+async function api(token: string | undefined, action: string, body?: unknown) {
+  const res = await fetch(`${appUrl}/api/${action}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+describe('a page opened at another address than APP_URL', () => {
+  let browser: Browser;
+  let adminToken: string;
+  let authenticatorId: number | undefined;
+
+  beforeAll(async () => {
+    expect(otherAddress).not.toBe(appUrl);
+    browser = await launchBrowser();
+    adminToken = (await api(undefined, 'auth:signIn', ADMIN)).body.data.token;
+    const created = await api(adminToken, 'authenticators:create', {
+      name: AUTH,
+      authType: 'dingtalk',
+      title: TITLE,
+      enabled: true,
+      options: { clientId, clientSecret, autoSignup: true },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    authenticatorId = created.body.data.id;
+  });
+
+  afterAll(async () => {
+    try {
+      if (authenticatorId !== undefined) {
+        expect((await api(adminToken, `authenticators:destroy?filterByTk=${authenticatorId}`, {})).status).toBe(200);
+      }
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  it('the first click signs the person in, on the configured address', async () => {
+    const { context, page } = await newPerson(browser);
+    try {
+      await page.goto(`${otherAddress}/signin`);
+      await page.getByRole('button', { name: TITLE, exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      await page.locator(`[data-identity="${WANGWU.id}"]`).click();
+      await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
+      await screenshot(page, 'other-address-signed-in');
+      expect(new URL(page.url()).origin).toBe(appUrl);
+      expect(await currentUserFromPage(page)).toMatchObject({ nickname: WANGWU.nick });
+    } finally {
+      await context.close();
+    }
+  });
+});
