@@ -3,4 +3,5 @@ export default [
   'packages/dingtalk-emulator/vitest.config.mts',
   'packages/plugins/@opensso/plugin-auth-dingtalk/vitest.config.mts',
   'packages/plugins/@opensso/plugin-auth-dingtalk/src/client/vitest.config.mts',
+  'scripts/vitest.config.mts',
 ];

@@ -2,6 +2,7 @@
 // browser test need. NocoBase's own CLI (`nocobase-v1`) does the work; it wants `yarn` on PATH.
 import { join } from 'node:path';
 import { launch, log, pluginName, root, run, waitFor } from './lib.mjs';
+import { localApiUrl } from './urls.mjs';
 
 /** NocoBase's CLI of the app in `cwd` (this workspace by default, or a user app made by the browser tests). */
 const cli = (cwd) => join(cwd, 'node_modules/.bin/nocobase-v1');
@@ -34,13 +35,17 @@ export async function start(env, { logFile, cwd = root } = {}) {
     logFile,
     detached: true,
   });
-  const base = `http://127.0.0.1:${env.APP_PORT}`;
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`NocoBase exited with ${code}`))));
   await Promise.race([
-    waitFor(`${base}/api/app:getInfo`, { timeoutMs: 180_000 }),
+    // JSON only: under a wrong path the server answers 200 with the client's HTML page.
+    waitFor(localApiUrl(env, 'app:getInfo').href, { timeoutMs: 180_000, ok: (res) => res.ok && isJson(res) }),
     exited,
   ]);
   return child;
+}
+
+function isJson(res) {
+  return (res.headers.get('content-type') ?? '').includes('application/json');
 }
 
 /** Stops a process started with `start` and everything it spawned. */
@@ -61,10 +66,10 @@ export function stop(child) {
   });
 }
 
-/** A tiny client of NocoBase's HTTP API, signed in as an admin. */
-export async function adminClient(baseUrl, { email, password }) {
+/** A tiny client of the HTTP API of the app on `env.APP_PORT` (under its public path), signed in as an admin. */
+export async function adminClient(env, { email, password }) {
   const call = async (action, { method = 'POST', body, token, params } = {}) => {
-    const url = new URL(`/api/${action}`, baseUrl);
+    const url = localApiUrl(env, action);
     for (const [k, v] of Object.entries(params ?? {})) url.searchParams.set(k, String(v));
     const res = await fetch(url, {
       method,
@@ -83,7 +88,8 @@ export async function adminClient(baseUrl, { email, password }) {
       json = undefined;
     }
     if (!res.ok) throw new Error(`${action} answered ${res.status}: ${text.slice(0, 300)}`);
-    return json?.data;
+    if (json === undefined) throw new Error(`${url.pathname} answered ${res.status} without JSON (is APP_PUBLIC_PATH or API_BASE_PATH right?)`);
+    return json.data;
   };
   const session = await call('auth:signIn', { body: { account: email, password } });
   const token = session.token;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bin, buildPlugin, emulatorDir, ensureDependencies, launch, loadEnv, log, root, waitFor } from './lib.mjs';
 import { adminClient, enablePlugin, ensureAuthenticator, install, start, stop } from './nocobase.mjs';
+import { signInAddress } from './urls.mjs';
 
 const began = Date.now();
 ensureDependencies();
@@ -45,7 +46,7 @@ try {
   log('starting NocoBase');
   children.push(await start(env, { logFile }));
 
-  const admin = await adminClient(`http://127.0.0.1:${env.APP_PORT}`, {
+  const admin = await adminClient(env, {
     email: env.INIT_ROOT_EMAIL || 'admin@nocobase.com',
     password: env.INIT_ROOT_PASSWORD || 'admin123',
   });
@@ -69,7 +70,7 @@ try {
 
   const lines = [
     '',
-    `  NocoBase        ${env.APP_URL}/signin   (ready in ${Math.round((Date.now() - began) / 1000)} s)`,
+    `  NocoBase        ${signInAddress(env)}   (ready in ${Math.round((Date.now() - began) / 1000)} s)`,
     `  Admin           ${env.INIT_ROOT_EMAIL || 'admin@nocobase.com'} / ${env.INIT_ROOT_PASSWORD || 'admin123'}`,
     `  NocoBase log    ${logFile}`,
     external

@@ -7,6 +7,7 @@
 interface RequestLike {
   protocol: string;
   host: string;
+  headers?: Record<string, string | string[] | undefined>;
   app?: { name?: string };
 }
 
@@ -34,9 +35,21 @@ function apiBasePath(env: NodeJS.ProcessEnv): string {
   return `${publicPath(env)}api/`;
 }
 
+/**
+ * The scheme the browser used, as NocoBase itself reads it for its own auth cookies (`getAuthCookieOptions`): the
+ * first `X-Forwarded-Proto` a TLS-terminating proxy sets, else the connection's. Trusting the same signal keeps the
+ * Redirect URL on the scheme of the cookies the callback needs; the header can only pick http or https.
+ */
+export function requestScheme(ctx: RequestLike): 'http' | 'https' {
+  const header = ctx.headers?.['x-forwarded-proto'];
+  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
+  if (forwarded === 'http' || forwarded === 'https') return forwarded;
+  return ctx.protocol === 'https' ? 'https' : 'http';
+}
+
 /** The app's public origin: `APP_URL`, else (with a warning in the settings form) the request's. */
 function origin(ctx: RequestLike, env: NodeJS.ProcessEnv): string {
-  return configuredOrigin(env) ?? `${ctx.protocol}://${ctx.host}`;
+  return configuredOrigin(env) ?? `${requestScheme(ctx)}://${ctx.host}`;
 }
 
 /** The page to set as the DingTalk app's homepage: the app itself, which signs in by itself inside DingTalk. */

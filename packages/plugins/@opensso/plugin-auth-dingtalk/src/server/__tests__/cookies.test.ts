@@ -1,6 +1,7 @@
 /**
  * Checklist G7, G10 and G14: the cookies the plugin sets. Secure whenever the browser is on HTTPS (also behind a
- * TLS-terminating proxy), one lifetime for the state and its binding cookie, and a binding nobody can plant.
+ * TLS-terminating proxy), one lifetime for the state and its binding cookie, and a binding nobody can plant. Behind
+ * such a proxy without APP_URL, the Redirect URL takes the scheme those cookies are set for.
  * Cookies are passed by hand here: a Secure cookie is not sent back by the test agent over plain HTTP, which is
  * what the harness speaks behind its pretend proxy.
  */
@@ -42,14 +43,21 @@ afterEach(() => {
 });
 
 /** A whole sign-in through a TLS-terminating proxy: every request says `X-Forwarded-Proto: https`. */
-async function signInBehindProxy() {
-  const start = await h.app.agent().post('/api/dingtalk:getAuthUrl').set('X-Authenticator', 'dingtalk').set('X-Forwarded-Proto', 'https').send({ redirect: '/admin' });
+async function signInBehindProxy({ host }: { host?: string } = {}) {
+  const start = await h.app
+    .agent()
+    .post('/api/dingtalk:getAuthUrl')
+    .set('X-Authenticator', 'dingtalk')
+    .set('X-Forwarded-Proto', 'https')
+    .set(host ? { Host: host } : {})
+    .send({ redirect: '/admin' });
   const binding = cookie(start, '__Host-dingtalk_binding');
   const callbackUrl = await approveAtDingTalk(h.emulator, start.body.data.url, person());
   const callback = await h.app
     .agent()
     .get(`${callbackUrl.pathname}${callbackUrl.search}`)
     .set('X-Forwarded-Proto', 'https')
+    .set(host ? { Host: host } : {})
     .set('Cookie', `__Host-dingtalk_binding=${binding?.value}`);
   const ticket = cookie(callback, 'dingtalk_ticket');
   const signIn = await h.app
@@ -57,6 +65,7 @@ async function signInBehindProxy() {
     .post('/api/auth:signIn')
     .set('X-Authenticator', 'dingtalk')
     .set('X-Forwarded-Proto', 'https')
+    .set(host ? { Host: host } : {})
     .set('Cookie', `__Host-dingtalk_binding=${binding?.value}; dingtalk_ticket=${ticket?.value}`)
     .send({});
   return { start, binding, callbackUrl, callback, ticket, signIn };
@@ -90,6 +99,43 @@ describe('G7 Secure cookies', () => {
   it('G7 on plain HTTP without an https APP_URL the cookies are not Secure (the browser would drop them)', async () => {
     const start = await startSignIn(h.app.agent(), 'dingtalk', '/admin');
     expect(cookie(start, 'dingtalk_binding')?.attributes).not.toMatch(/secure/);
+  });
+});
+
+describe('behind a TLS-terminating proxy without APP_URL', () => {
+  const adminBrowser = async () => {
+    const admin = await h.app.db.getRepository('users').findOne({ filter: { email: 'admin@nocobase.com' } });
+    return h.app.agent().login(admin, 'root');
+  };
+
+  it('the Redirect URL and the Homepage URL are https on the request host, the form still warns, and the sign-in completes', async () => {
+    delete process.env.APP_URL;
+    const urls = await (await adminBrowser()).get('/api/dingtalk:getRedirectUrl').set('Host', 'nocobase.example:8443').set('X-Forwarded-Proto', 'https');
+    expect(urls.body.data).toEqual({
+      redirectUrl: 'https://nocobase.example:8443/api/dingtalk:redirect',
+      homepageUrl: 'https://nocobase.example:8443/admin',
+      fromConfiguration: false,
+    });
+    const { start, callbackUrl, callback, signIn } = await signInBehindProxy({ host: 'nocobase.example:8443' });
+    expect(new URL(start.body.data.url).searchParams.get('redirect_uri')).toBe('https://nocobase.example:8443/api/dingtalk:redirect');
+    expect(callbackUrl.origin).toBe('https://nocobase.example:8443');
+    expect(landing(callback).get('dingtalk_signin')).toBe('dingtalk');
+    expect(signIn.status).toBe(200);
+  });
+
+  it('on plain HTTP without APP_URL the Redirect URL stays http', async () => {
+    delete process.env.APP_URL;
+    const urls = await (await adminBrowser()).get('/api/dingtalk:getRedirectUrl').set('Host', 'nocobase.example:13000');
+    expect(urls.body.data.redirectUrl).toBe('http://nocobase.example:13000/api/dingtalk:redirect');
+  });
+
+  it('B4 with APP_URL set, a spoofed Host, X-Forwarded-Host or X-Forwarded-Proto changes neither URL', async () => {
+    const urls = await (await adminBrowser())
+      .get('/api/dingtalk:getRedirectUrl')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .set('X-Forwarded-Proto', 'https');
+    expect(urls.body.data).toEqual({ redirectUrl: `${APP_URL}/api/dingtalk:redirect`, homepageUrl: `${APP_URL}/admin`, fromConfiguration: true });
   });
 });
 

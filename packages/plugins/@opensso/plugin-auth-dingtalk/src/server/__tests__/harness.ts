@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createMockServer, MockServer } from '@nocobase/test';
 import { startEmulator, type Emulator } from '@opensso/dingtalk-emulator';
 import PluginAuthDingTalkServer from '../plugin';
+import { psql } from './postgres';
 
 export const CLIENT_ID = 'dingtestclient';
 export const CLIENT_SECRET = 'test-client-secret-7f3a9c';
@@ -30,7 +31,14 @@ export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-
  * `redisUrl`: NocoBase's cache in that Redis instead of in memory, as in a cluster.
  */
 export async function startHarness(options: { databaseFile?: boolean; redisUrl?: string } = {}): Promise<Harness> {
-  const databaseFile = options.databaseFile ? join(tmpdir(), `auth-dingtalk-${process.pid}-${Date.now()}.sqlite`) : undefined;
+  // On PostgreSQL (vitest.postgres.config.mts) each test file has a database of its own in the run's cluster, and
+  // concurrent transactions are real already: no file needed.
+  const postgresDatabase = process.env.DB_DIALECT === 'postgres' ? `dingtalk_${process.pid}_${Date.now()}` : undefined;
+  if (postgresDatabase) {
+    psql(`CREATE DATABASE ${postgresDatabase}`);
+    process.env.DB_DATABASE = postgresDatabase;
+  }
+  const databaseFile = options.databaseFile && !postgresDatabase ? join(tmpdir(), `auth-dingtalk-${process.pid}-${Date.now()}.sqlite`) : undefined;
   if (databaseFile) process.env.DB_STORAGE = databaseFile;
   const emulator = await startEmulator({
     port: 0,
@@ -54,6 +62,7 @@ export async function startHarness(options: { databaseFile?: boolean; redisUrl?:
       await app.destroy();
       await emulator.close();
       if (databaseFile) rmSync(databaseFile, { force: true });
+      if (postgresDatabase) psql(`DROP DATABASE ${postgresDatabase} WITH (FORCE)`);
     },
   };
 }

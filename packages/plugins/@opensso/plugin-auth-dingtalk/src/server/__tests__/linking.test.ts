@@ -90,7 +90,12 @@ describe('atomic linking', () => {
     const identity = { nick: '五十', mobile: '13700000050', stateCode: '86', unionId: 'race-union-50', openId: 'race-open-50' };
     const usersBefore = await h.app.db.getRepository('users').count();
     const linksBefore = await countLinks(h.app);
-    const { userIds, errors } = await raceFirstSignIns(50, identity);
+    // The emulator answers from this process, whose event loop the 50 callbacks share: on PostgreSQL some of its
+    // answers take longer than the harness's short DingTalk timeout, which would measure the machine, not linking.
+    process.env.DINGTALK_TIMEOUT_MS = '15000';
+    const { userIds, errors } = await raceFirstSignIns(50, identity).finally(() => {
+      process.env.DINGTALK_TIMEOUT_MS = '1500';
+    });
     const usersCreated = (await h.app.db.getRepository('users').count()) - usersBefore;
     const linksCreated = (await countLinks(h.app)) - linksBefore;
     // Figures for the record.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackUrl, configuredOrigin, publicPath, signInPageUrl } from '../public-url';
+import { callbackUrl, configuredOrigin, homepageUrl, publicPath, requestScheme, signInPageUrl } from '../public-url';
 
 const request = { protocol: 'http', host: 'spoofed.example', app: { name: 'main' } };
 
@@ -14,6 +14,21 @@ describe('the Redirect URL and the sign-in page URL', () => {
     expect(callbackUrl(request, {})).toBe('http://spoofed.example/api/dingtalk:redirect');
     expect(configuredOrigin({ APP_URL: 'javascript:alert(1)' })).toBeUndefined();
     expect(configuredOrigin({ APP_URL: 'not a url' })).toBeUndefined();
+  });
+
+  it('behind a TLS-terminating proxy without APP_URL, takes the scheme from the first X-Forwarded-Proto, as NocoBase does', () => {
+    const proxied = { ...request, host: 'nocobase.example:8443', headers: { 'x-forwarded-proto': 'https, http' } };
+    expect(callbackUrl(proxied, {})).toBe('https://nocobase.example:8443/api/dingtalk:redirect');
+    expect(homepageUrl(proxied, { APP_PUBLIC_PATH: '/nb/' })).toBe('https://nocobase.example:8443/nb/admin');
+    expect(requestScheme({ ...request, headers: { 'x-forwarded-proto': ['HTTPS'] } })).toBe('https');
+    expect(requestScheme({ ...request, protocol: 'https', headers: { 'x-forwarded-proto': 'http' } })).toBe('http');
+    // Anything but http or https is not a scheme to send a browser to: the connection's counts.
+    expect(requestScheme({ ...request, headers: { 'x-forwarded-proto': 'javascript' } })).toBe('http');
+  });
+
+  it('with APP_URL set, neither X-Forwarded-Proto nor the Host changes it (checklist B4)', () => {
+    const proxied = { ...request, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' } };
+    expect(callbackUrl(proxied, { APP_URL: 'http://nocobase.internal:13000' })).toBe('http://nocobase.internal:13000/api/dingtalk:redirect');
   });
 
   it('follows APP_PUBLIC_PATH and an explicit API_BASE_PATH', () => {
