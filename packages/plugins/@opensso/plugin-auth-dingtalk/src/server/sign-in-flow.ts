@@ -31,7 +31,7 @@ import {
 } from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
 import { DingTalkOptions, readOptions } from './options';
-import { appPageUrl, callbackUrl, configuredOrigin, signInPageUrl } from './public-url';
+import { appPageUrl, callbackUrl, configuredOrigin, requestScheme, signInPageUrl } from './public-url';
 import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
 import { sanitizeReturnPath } from './return-path';
 import { Sealer } from './sealed';
@@ -402,9 +402,7 @@ export class SignInFlow {
  * `X-Forwarded-Proto` (NocoBase marks its own auth cookies Secure on the same signal).
  */
 export function isSecureRequest(ctx: Context): boolean {
-  if (configuredOrigin()?.startsWith('https:')) return true;
-  const forwarded = String(ctx.get('X-Forwarded-Proto') || '').split(',')[0].trim().toLowerCase();
-  return forwarded ? forwarded === 'https' : ctx.secure;
+  return configuredOrigin()?.startsWith('https:') === true || requestScheme(ctx) === 'https';
 }
 
 /**
