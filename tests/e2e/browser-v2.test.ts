@@ -61,6 +61,18 @@ function appPages(person: Person): string[] {
   return person.visited.filter((url) => new URL(url).origin === appUrl).map((url) => new URL(url).pathname);
 }
 
+/**
+ * The modern client's admin UI has loaded for a signed-in person and stayed there: the page settled on /v/admin (the
+ * client sends anybody it does not take as signed in back to /v/signin) and the token it keeps is `nick`'s.
+ */
+async function expectSignedInOnModernClient(page: Page, nick: string, phone: string): Promise<void> {
+  await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
+  await page.waitForLoadState('networkidle');
+  expect(new URL(page.url()).pathname).toMatch(/^\/v\/admin/);
+  const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
+  expect(me).toMatchObject({ nickname: nick, phone });
+}
+
 /** A person inside the DingTalk iOS app, signed in to DingTalk as `identity` (see browser-in-app.test.ts). */
 async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
   const bridgeScript = await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
@@ -155,9 +167,7 @@ describe("NocoBase's modern client (/v/)", () => {
     await dingTalkButton(page).click();
     await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
     await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
-    await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
-    const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
-    expect(me).toMatchObject({ nickname: ZHANGSAN.nick, phone: ZHANGSAN.phone });
+    await expectSignedInOnModernClient(page, ZHANGSAN.nick, ZHANGSAN.phone);
     await screenshot(page, 'v2-02-signed-in-as-zhangsan');
     // Back through the modern client's sign-in page, never the v1 client's, and no secret in any URL shown.
     const pages = appPages(person);
@@ -172,9 +182,7 @@ describe("NocoBase's modern client (/v/)", () => {
     const { page } = lisi;
     const files = recordPluginFiles(page);
     await page.goto(`${appUrl}/v/signin`);
-    await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
-    const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
-    expect(me).toMatchObject({ nickname: LISI.nick, phone: LISI.phone });
+    await expectSignedInOnModernClient(page, LISI.nick, LISI.phone);
     await screenshot(page, 'v2-03-in-app-signed-in-as-lisi');
     // The JSAPI chunk next to the v2 bundle, once; the v1 bundle never.
     const names = files.map((f) => f.split('?')[0]);
