@@ -177,13 +177,35 @@ describe("NocoBase's modern client (/v/)", () => {
     await person.context.close();
   });
 
+  step('brings a person who cancels at DingTalk back to /v/signin with the message by the button', async () => {
+    const person = await newPerson(browser);
+    const { page } = person;
+    await page.goto(`${appUrl}/v/signin`);
+    await dingTalkButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+    await page.locator('[data-action="cancel"]').click();
+    await page.waitForURL((url) => url.origin === appUrl && url.pathname === '/v/signin');
+    const alert = page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.innerText()).trim()).toBe('You cancelled the sign-in at DingTalk.');
+    // Read once, then dropped from the URL; the button works again; nobody is signed in.
+    await page.waitForURL((url) => !url.search.includes('dingtalk_error'));
+    expect(await dingTalkButton(page).isEnabled()).toBe(true);
+    await screenshot(page, 'v2-03-cancelled-at-dingtalk');
+    expect(await page.locator('body').innerText()).not.toMatch(/CANCELLED|access_denied|Error:/);
+    expect(await currentUserFromPage(page)).toBeNull();
+    expect(person.visited.some((url) => url.includes('/v/signin?') && url.includes('dingtalk_error=CANCELLED'))).toBe(true);
+    expect(appPages(person).filter((path) => !path.startsWith('/v/'))).toEqual([]);
+    await person.context.close();
+  });
+
   step('signs 李四 in by itself inside the DingTalk app, on the modern client only', async () => {
     const lisi = await dingTalkPerson(browser, LISI.id);
     const { page } = lisi;
     const files = recordPluginFiles(page);
     await page.goto(`${appUrl}/v/signin`);
     await expectSignedInOnModernClient(page, LISI.nick, LISI.phone);
-    await screenshot(page, 'v2-03-in-app-signed-in-as-lisi');
+    await screenshot(page, 'v2-04-in-app-signed-in-as-lisi');
     // The JSAPI chunk next to the v2 bundle, once; the v1 bundle never.
     const names = files.map((f) => f.split('?')[0]);
     expect(names.filter((f) => f === 'client-v2/dingtalk-jsapi.js')).toHaveLength(1);
