@@ -4,6 +4,9 @@
 //                         react, antd, @nocobase/client, @formily/*, i18n... itself
 //   dist/client/dingtalk-jsapi.js  DingTalk's JSAPI (the parts the in-app sign-in uses), a plain script the main
 //                         bundle adds to the page only inside the DingTalk app
+//   dist/client-v2/index.js  the same as a named AMD module `<package>/client-v2` for NocoBase's modern client (/v/),
+//                         which provides react, antd, @nocobase/client-v2, @nocobase/flow-engine... (not
+//                         @nocobase/client); dist/client-v2/dingtalk-jsapi.js next to it
 //   dist/locale/*.json    served by the app under the package name (the i18n namespace)
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
@@ -47,6 +50,17 @@ const browserProvided = new Set([
   '@dnd-kit/core', '@dnd-kit/sortable', 'axios', 'dayjs', 'lodash', 'ahooks', '@emotion/css', 'file-saver',
 ]);
 
+// Module ids the 2.2 modern (v2) host page defines for RequireJS (@nocobase/app 2.2.15 dist/client/v/assets/index-*.js,
+// `initRequireJs`), and each enabled plugin `P` with a v2 client as `P/client-v2` (its `pm:listEnabledV2` URL).
+const browserProvidedV2 = new Set([
+  'react', 'react-dom', 'react/jsx-runtime', 'react-router', 'react-router-dom',
+  'antd', '@ant-design/icons', '@ant-design/cssinjs', 'antd-style', 'i18next', 'react-i18next',
+  '@formily/antd-v5', '@formily/core', '@formily/react', '@formily/reactive', '@formily/shared',
+  '@nocobase/utils', '@nocobase/utils/client', '@nocobase/client-v2', '@nocobase/flow-engine',
+  '@nocobase/evaluators', '@nocobase/evaluators/client', '@dnd-kit/core', '@dnd-kit/sortable', '@ctrl/tinycolor',
+  'ahooks', 'axios', 'dayjs', 'lodash', '@emotion/css', 'file-saver',
+]);
+
 /** The identifier the browser bundle reads its own URL from (declared in src/client/types.d.ts). */
 const BUNDLE_URL = '__OPENSSO_DINGTALK_BUNDLE_URL__';
 
@@ -73,41 +87,25 @@ export async function buildPlugin({ minify = true } = {}) {
     logLevel: 'warning',
   });
 
-  const client = await build({
-    entryPoints: [join(root, 'src/client/index.tsx')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'cjs',
-    target: 'es2019',
-    jsx: 'transform',
-    external: hostProvided,
+  const amd = await buildBrowserModule({
+    entry: join(root, 'src/client/index.tsx'),
+    moduleName: pkg.name,
+    provided: (id) => browserProvided.has(id) || /^@nocobase\/plugin-[a-z0-9-]+\/client$/.test(id),
+    host: 'v1',
     minify,
-    logLevel: 'warning',
-    metafile: true,
   });
-  const code = client.outputFiles[0].text;
-  // DingTalk's JSAPI belongs in its own chunk: ordinary browsers must not download it with the main bundle.
-  const jsapiInMain = Object.keys(client.metafile.inputs).filter((input) => input.includes('node_modules/dingtalk-jsapi/'));
-  if (jsapiInMain.length) {
-    throw new Error(`the main browser bundle includes dingtalk-jsapi (${jsapiInMain[0]}…): import it only from src/client/dingtalk-jsapi.ts`);
-  }
-  const deps = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
-  const missing = deps.filter((id) => !browserProvided.has(id) && !/^@nocobase\/plugin-[a-z0-9-]+\/client$/.test(id));
-  if (missing.length) {
-    throw new Error(`the browser bundle requires modules the NocoBase host page does not define: ${missing.join(', ')}`);
-  }
-  // A named define with explicit dependencies: RequireJS loads them before running the factory, so the
-  // CommonJS `require` calls inside resolve synchronously. The factory is made while the file runs, when
-  // `document.currentScript` is the script tag RequireJS added for it: its `src` (else RequireJS's module URI) is
-  // the bundle's own URL, which the in-app sign-in needs to find dingtalk-jsapi.js next to it (src/client/types.d.ts).
-  const amd =
-    `define(${JSON.stringify(pkg.name)}, ${JSON.stringify(['require', 'exports', 'module', ...deps])}, ` +
-    `(function (${BUNDLE_URL}) { return function (require, exports, module) {\n"use strict";\n` +
-    `if (!${BUNDLE_URL} && module && typeof module.uri === "string") ${BUNDLE_URL} = module.uri;\n` +
-    `${code}\n}; })(typeof document !== "undefined" && document.currentScript && document.currentScript.src || ""));\n`;
   mkdirSync(join(dist, 'client'), { recursive: true });
-  writeFileSync(join(dist, 'client/index.js'), amd);
+  writeFileSync(join(dist, 'client/index.js'), amd.code);
+  // The v2 host loads `<package>/client-v2` from pm:listEnabledV2's URL: the module must carry exactly that name.
+  const amdV2 = await buildBrowserModule({
+    entry: join(root, 'src/client-v2/index.tsx'),
+    moduleName: `${pkg.name}/client-v2`,
+    provided: (id) => browserProvidedV2.has(id) || /^@nocobase\/plugin-[a-z0-9-]+\/client-v2$/.test(id),
+    host: 'v2',
+    minify,
+  });
+  mkdirSync(join(dist, 'client-v2'), { recursive: true });
+  writeFileSync(join(dist, 'client-v2/index.js'), amdV2.code);
 
   // DingTalk's JSAPI, only the core, its platform bridges and the two APIs the in-app sign-in calls (the whole
   // package is about 300 KB minified). A plain script: it leaves its API on `window` (src/client/jsapi-contract.ts).
@@ -123,16 +121,64 @@ export async function buildPlugin({ minify = true } = {}) {
   });
   const jsapiCode = jsapi.outputFiles[0].text;
   writeFileSync(join(dist, 'client/dingtalk-jsapi.js'), jsapiCode);
+  // Next to each bundle: the loader finds the chunk beside the bundle's own URL (src/client/in-app.ts jsapiUrl).
+  writeFileSync(join(dist, 'client-v2/dingtalk-jsapi.js'), jsapiCode);
 
   cpSync(join(root, 'src/locale'), join(dist, 'locale'), { recursive: true });
   writeFileSync(join(dist, 'externalVersion.js'), 'module.exports = {};\n');
-  return { clientBytes: Buffer.byteLength(amd), jsapiBytes: Buffer.byteLength(jsapiCode), clientDeps: deps };
+  return {
+    clientBytes: Buffer.byteLength(amd.code),
+    clientV2Bytes: Buffer.byteLength(amdV2.code),
+    jsapiBytes: Buffer.byteLength(jsapiCode),
+    clientDeps: amd.deps,
+    clientV2Deps: amdV2.deps,
+  };
+}
+
+/**
+ * One browser bundle as a named AMD module whose dependencies are all modules the host page defines (`provided`).
+ * A named define with explicit dependencies: RequireJS loads them before running the factory, so the CommonJS
+ * `require` calls inside resolve synchronously. The factory is made while the file runs, when
+ * `document.currentScript` is the script tag RequireJS added for it: its `src` (else RequireJS's module URI) is the
+ * bundle's own URL, which the in-app sign-in needs to find dingtalk-jsapi.js next to it (src/client/types.d.ts).
+ */
+async function buildBrowserModule({ entry, moduleName, provided, host, minify }) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2019',
+    jsx: 'transform',
+    external: hostProvided,
+    minify,
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const code = result.outputFiles[0].text;
+  // DingTalk's JSAPI belongs in its own chunk: ordinary browsers must not download it with the main bundle.
+  const jsapiInMain = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/dingtalk-jsapi/'));
+  if (jsapiInMain.length) {
+    throw new Error(`the ${host} browser bundle includes dingtalk-jsapi (${jsapiInMain[0]}…): import it only from src/client/dingtalk-jsapi.ts`);
+  }
+  const deps = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
+  const missing = deps.filter((id) => !provided(id));
+  if (missing.length) {
+    throw new Error(`the ${host} browser bundle requires modules its NocoBase host page does not define: ${missing.join(', ')}`);
+  }
+  const wrapped =
+    `define(${JSON.stringify(moduleName)}, ${JSON.stringify(['require', 'exports', 'module', ...deps])}, ` +
+    `(function (${BUNDLE_URL}) { return function (require, exports, module) {\n"use strict";\n` +
+    `if (!${BUNDLE_URL} && module && typeof module.uri === "string") ${BUNDLE_URL} = module.uri;\n` +
+    `${code}\n}; })(typeof document !== "undefined" && document.currentScript && document.currentScript.src || ""));\n`;
+  return { code: wrapped, deps };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  const { clientBytes, jsapiBytes } = await buildPlugin();
+  const { clientBytes, clientV2Bytes, jsapiBytes } = await buildPlugin();
   console.log(
-    `built ${pkg.name} in ${Date.now() - started} ms (client bundle ${clientBytes} bytes, DingTalk JSAPI chunk ${jsapiBytes} bytes)`,
+    `built ${pkg.name} in ${Date.now() - started} ms (client bundle ${clientBytes} bytes, v2 client bundle ${clientV2Bytes} bytes, DingTalk JSAPI chunk ${jsapiBytes} bytes)`,
   );
 }

@@ -86,13 +86,35 @@ export function startUrlElsewhere(
   return actionUrl(ctx, 'start', params, env);
 }
 
-/** The sign-in page, relative to the site root, with our query parameters. */
+/** The modern client's first path segment, as NocoBase's gateway reads `APP_MODERN_CLIENT_PREFIX` (default `v`). */
+export function modernClientPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.APP_MODERN_CLIENT_PREFIX || '').trim().replace(/^\/+|\/+$/g, '') || 'v';
+}
+
+/**
+ * Whether a checked return path is a page of NocoBase's modern client (`<public path><prefix>/…`, or `/<prefix>/…`
+ * relative to the public path): its sign-in page (`/v/signin`) normalises `?redirect=` to such a path, so a sign-in
+ * started there comes back there, where the v2 bundle's button finishes it. With `APP_CLIENT_ENTRY_MODE=modern-only`
+ * that is the only client the browser gets.
+ */
+export function isModernClientPath(path: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!path) return false;
+  const pathname = path.split(/[?#]/, 1)[0];
+  const prefix = modernClientPrefix(env);
+  return [`${publicPath(env)}${prefix}`, `/${prefix}`].some((root) => pathname === root || pathname.startsWith(`${root}/`));
+}
+
+/**
+ * The sign-in page, relative to the site root, with our query parameters: the modern client's when the return path
+ * (`redirect`) is one of its pages, else the v1 client's.
+ */
 export function signInPageUrl(params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) query.set(key, value);
   }
-  return `${publicPath(env)}signin?${query.toString()}`;
+  const page = isModernClientPath(params.redirect, env) ? `${modernClientPrefix(env)}/signin` : 'signin';
+  return `${publicPath(env)}${page}?${query.toString()}`;
 }
 
 /** A page of the app (an app-relative path such as `/admin/abc?x=1`) under the public path, with parameters added. */

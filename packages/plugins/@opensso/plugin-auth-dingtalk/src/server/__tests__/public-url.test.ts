@@ -53,4 +53,19 @@ describe('the Redirect URL and the sign-in page URL', () => {
       '/nb/signin?redirect=%2Fadmin%2Fx&dingtalk_error=CANCELLED',
     );
   });
+
+  it("sends a sign-in started on the modern client's page back to the modern client's sign-in page", () => {
+    // /v/signin normalises ?redirect= to a page under its own base: /v/admin/, /nb/v/admin/ under a public path.
+    expect(signInPageUrl({ redirect: '/v/admin/', dingtalk_signin: 'dt' }, {})).toBe('/v/signin?redirect=%2Fv%2Fadmin%2F&dingtalk_signin=dt');
+    expect(signInPageUrl({ redirect: '/nb/v/admin/', dingtalk_signin: 'dt' }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+      '/nb/v/signin?redirect=%2Fnb%2Fv%2Fadmin%2F&dingtalk_signin=dt',
+    );
+    expect(signInPageUrl({ redirect: '/modern', dingtalk_error: 'CANCELLED' }, { APP_MODERN_CLIENT_PREFIX: '/modern/' })).toBe(
+      '/modern/signin?redirect=%2Fmodern&dingtalk_error=CANCELLED',
+    );
+    // Only a whole first segment: /vip and /admin/v/x are pages of the v1 client.
+    expect(signInPageUrl({ redirect: '/vip', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fvip&dingtalk_signin=dt');
+    expect(signInPageUrl({ redirect: '/admin/v/x', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fadmin%2Fv%2Fx&dingtalk_signin=dt');
+    expect(signInPageUrl({ redirect: undefined, dingtalk_error: 'STATE_INVALID' }, {})).toBe('/signin?dingtalk_error=STATE_INVALID');
+  });
 });

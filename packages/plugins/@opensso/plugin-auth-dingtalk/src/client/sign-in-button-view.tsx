@@ -1,0 +1,250 @@
+/**
+ * The DingTalk sign-in button, shared by NocoBase's two clients (v1 under /signin, the modern v2 client under
+ * /v/signin). It imports no host module: each client's thin SignInButton passes what differs in `host`.
+ */
+import type { Authenticator } from '@nocobase/plugin-auth/client';
+import { Alert, Button, Space } from 'antd';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
+import { afterSignInTarget } from './after-sign-in';
+import { DingTalkLogo } from './DingTalkLogo';
+import { chooseInAppAuthenticator, InAppConfig, inAppConfigOf, runInAppSignIn, shouldSignInInApp } from './in-app';
+import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './jsapi-loader';
+import {
+  authUrlFromBody,
+  authUrlRequest,
+  GENERIC_ERROR,
+  Landing,
+  messageFor,
+  parseLanding,
+  Shown,
+  shownFromError,
+  stripLandingParams,
+  textOf,
+  ticketSignInRequest,
+  tokenFromBody,
+} from './landing';
+import { useDingTalkTranslation } from './locale';
+
+/** What the host client provides: its API client, where the app lives, the sign-in page's authenticators. */
+export interface SignInHost {
+  api: {
+    request(config: object): Promise<{ data: unknown }>;
+    auth: { setAuthenticator(authenticator: string): void; setToken(token: string): void };
+  };
+  /** The app's public path (`APP_PUBLIC_PATH`, e.g. `/`), without the modern client's prefix. */
+  publicPath: string;
+  /** The sign-in page's enabled authenticators (plugin-auth's AuthenticatorsContext); [] when unknown. */
+  listed: readonly Authenticator[];
+  /** Reloads the host's current user after the token changed, when the host keeps one. */
+  refreshUser?: () => Promise<unknown>;
+}
+
+type State =
+  | { status: 'idle' }
+  /** Asking the server for DingTalk's authorization URL, then leaving the page. */
+  | { status: 'starting' }
+  /** Back from DingTalk: exchanging the ticket cookie for a NocoBase token. */
+  | { status: 'exchanging' }
+  /** Inside the DingTalk app: asking its JSAPI for a code and signing in with it, without a click. */
+  | { status: 'in-app' }
+  | { status: 'error'; shown: Shown };
+
+function initialState(landing: Landing, inApp: InAppConfig | undefined): State {
+  if (landing.kind === 'signin') {
+    return { status: 'exchanging' };
+  }
+  if (landing.kind === 'error') {
+    return { status: 'error', shown: messageFor(landing.code, landing.detail) };
+  }
+  return inApp ? { status: 'in-app' } : { status: 'idle' };
+}
+
+/**
+ * This button's in-app settings when the page signs in by itself with it: inside DingTalk, this authenticator is
+ * the one chosen among the sign-in page's, and nothing else happened on this page load yet.
+ */
+function useInAppSignIn(
+  authenticator: Authenticator,
+  listed: readonly Authenticator[],
+  search: string,
+): InAppConfig | undefined {
+  const [config] = useState(() => {
+    const chosen = chooseInAppAuthenticator(listed && listed.length > 0 ? listed : [authenticator]);
+    const candidate = chosen && chosen.name === authenticator.name ? inAppConfigOf(chosen.options) : undefined;
+    const start = shouldSignInInApp({
+      userAgent: typeof navigator === 'undefined' ? undefined : navigator.userAgent,
+      search,
+      config: candidate,
+      alreadyAttempted: inAppAttempted(),
+    });
+    return start ? candidate : undefined;
+  });
+  return config;
+}
+
+function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction): void {
+  const target = afterSignInTarget(search, {
+    origin: window.location.origin,
+    publicPath,
+    modernPrefix: (window as unknown as { __nocobase_modern_client_prefix__?: unknown }).__nocobase_modern_client_prefix__,
+  });
+  if (target.kind === 'document') {
+    window.location.replace(target.url);
+  } else {
+    navigate(target.path, { replace: true });
+  }
+}
+
+/**
+ * One per enabled `dingtalk` authenticator, below the sign-in form. Starts the DingTalk round trip and, when
+ * the sign-in page is reached again with this authenticator's `dingtalk_signin` / `dingtalk_error`, finishes
+ * the sign-in or shows why it failed. Inside the DingTalk app, the authenticator with in-app sign-in signs in by
+ * itself once per page load; when that fails, its message stays and the button works as usual.
+ */
+export function SignInButtonView({ authenticator, host }: { authenticator: Authenticator; host: SignInHost }) {
+  const { t } = useDingTalkTranslation();
+  const { api, publicPath } = host;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const name = authenticator.name;
+
+  // Read once, when the page is reached: the parameters are removed from the URL right after.
+  const [landing] = useState(() => parseLanding(location.search, name));
+  const inApp = useInAppSignIn(authenticator, host.listed, location.search);
+  const [state, setState] = useState<State>(() => initialState(landing, inApp));
+  const handled = useRef(false);
+  const inAppStarted = useRef(false);
+
+  // The latest values for the asynchronous exchange (the URL changes under it).
+  const latest = useRef({ search: location.search, navigate, refreshUser: host.refreshUser });
+  latest.current = { search: location.search, navigate, refreshUser: host.refreshUser };
+
+  /**
+   * What the SDK's auth.signIn(values, name) does after its request, then on to the page the user wanted: only a
+   * checked path of this app (never the host's useRedirect(), which follows `?redirect=` unchecked).
+   */
+  const finishSignIn = useCallback(
+    async (token: string) => {
+      api.auth.setAuthenticator(name);
+      api.auth.setToken(token);
+      await latest.current.refreshUser?.();
+      goAfterSignIn(latest.current.search, publicPath, latest.current.navigate);
+    },
+    [api, publicPath, name],
+  );
+
+  useEffect(() => {
+    if (landing.kind === 'none' || handled.current) {
+      return;
+    }
+    handled.current = true;
+    // A reload or a shared link must not replay the landing: drop the dingtalk_* parameters, keep `redirect`.
+    navigate({ pathname: location.pathname, search: stripLandingParams(location.search) }, { replace: true });
+    if (landing.kind !== 'signin') {
+      return;
+    }
+    (async () => {
+      try {
+        const response = await api.request(ticketSignInRequest(name));
+        const token = tokenFromBody(response.data);
+        if (!token) {
+          setState({ status: 'error', shown: { key: GENERIC_ERROR } });
+          return;
+        }
+        await finishSignIn(token);
+      } catch (error) {
+        setState({ status: 'error', shown: shownFromError(error) });
+      }
+    })();
+    // Runs once per page load by design (see `handled`).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Inside the DingTalk app: sign in by itself, once per page load (a second button, or this one mounted again after
+  // signing out, stays an ordinary button).
+  useEffect(() => {
+    if (!inApp || inAppStarted.current) {
+      return;
+    }
+    inAppStarted.current = true;
+    if (!claimInAppAttempt()) {
+      setState((current) => (current.status === 'in-app' ? { status: 'idle' } : current));
+      return;
+    }
+    (async () => {
+      const result = await runInAppSignIn(name, inApp, {
+        loadJsapi: () => loadDingTalkJsapi(publicPath),
+        send: async (request) => (await api.request(request)).data,
+        mark,
+      });
+      if (result.kind === 'signed-in') {
+        try {
+          await finishSignIn(result.token);
+        } catch (error) {
+          setState({ status: 'error', shown: shownFromError(error) });
+        }
+        return;
+      }
+      if (result.kind === 'not-in-dingtalk') {
+        setState({ status: 'idle' });
+        return;
+      }
+      if (result.failure) {
+        // For whoever debugs a DingTalk setup; the page shows only the translated sentence.
+        console.warn('[@opensso/plugin-auth-dingtalk] in-app sign-in failed:', result.failure.kind, result.failure.jsapi ?? '');
+      }
+      setState({ status: 'error', shown: result.shown });
+    })();
+    // Runs once per page load by design (see claimInAppAttempt).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Coming back with the browser's Back button from DingTalk restores the page from the bfcache as it was
+  // left, i.e. still "starting": make the button usable again.
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) {
+        setState((current) => (current.status === 'starting' ? { status: 'idle' } : current));
+      }
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
+
+  const start = useCallback(async () => {
+    setState({ status: 'starting' });
+    try {
+      const response = await api.request(authUrlRequest(name, location.search));
+      const url = authUrlFromBody(response.data);
+      if (!url) {
+        setState({ status: 'error', shown: { key: GENERIC_ERROR } });
+        return;
+      }
+      // Stay "starting" while the browser leaves for DingTalk.
+      window.location.assign(url);
+    } catch (error) {
+      setState({ status: 'error', shown: shownFromError(error) });
+    }
+  }, [api, location.search, name]);
+
+  const busy = state.status === 'starting' || state.status === 'exchanging' || state.status === 'in-app';
+  const title = authenticator.title || t('Sign in with DingTalk');
+  const label = state.status === 'exchanging' || state.status === 'in-app' ? t('Signing in with DingTalk…') : title;
+  const error = state.status === 'error' ? textOf(t, state.shown) : undefined;
+
+  return (
+    <Space direction="vertical" style={{ display: 'flex' }} data-testid={`dingtalk-signin-${name}`}>
+      {error ? <Alert type="error" showIcon message={error} role="alert" /> : null}
+      <Button
+        block
+        icon={busy ? undefined : <DingTalkLogo />}
+        loading={busy}
+        aria-busy={busy}
+        onClick={busy ? undefined : start}
+      >
+        {label}
+      </Button>
+    </Space>
+  );
+}

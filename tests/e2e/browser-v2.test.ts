@@ -1,0 +1,217 @@
+/**
+ * NocoBase's modern client (`/v/`): it loads plugins' `dist/client-v2/index.js`, and with
+ * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The DingTalk button shows on /v/signin, a
+ * person signs in through the emulator and lands in the modern client signed in, and inside the DingTalk app the
+ * page signs in by itself, without the v1 client ever being loaded. Screenshots: test-results/e2e/screenshots/v2-*.png.
+ */
+import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, type Person, waitForValue } from './browser';
+
+const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
+
+const AUTH_UID = 'dingtalk-v2';
+const TITLE = 'Sign in with DingTalk (v2)';
+/** The emulator client's organization. */
+const CORP_ID = 'dingemulatorcorp';
+/** The emulator's 张三 (+86 13800000001) and 李四 (+86 13800000002, a member of dingemulatorcorp). */
+const ZHANGSAN = { id: 'zhangsan', nick: '张三', phone: '13800000001' };
+const LISI = { id: 'lisi', nick: '李四', phone: '13800000002' };
+const PLUGIN_STATIC = '/static/plugins/@opensso/plugin-auth-dingtalk/dist/';
+/** What must never be in a URL the browser shows: NocoBase tokens, one-time tickets, DingTalk codes. */
+const SECRET_IN_URL = /token=|authcode|code=|ticket/i;
+
+async function adminToken(): Promise<string> {
+  const res = await fetch(`${appUrl}/api/auth:signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
+    body: JSON.stringify(ADMIN),
+  });
+  return ((await res.json()) as { data: { token: string } }).data.token;
+}
+
+async function api(token: string, action: string, body: unknown, query = ''): Promise<{ id: number }> {
+  const res = await fetch(`${appUrl}/api/${action}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-authenticator': 'basic' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${text}`);
+  return (JSON.parse(text) as { data: { id: number } }).data;
+}
+
+function dingTalkButton(page: Page): Locator {
+  return page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('button', { name: TITLE, exact: true });
+}
+
+/** Which of the plugin's browser files the page requested: `client/index.js`, `client-v2/index.js`, chunks. */
+function recordPluginFiles(page: Page): string[] {
+  const files: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith(PLUGIN_STATIC)) files.push(pathname.slice(PLUGIN_STATIC.length));
+  });
+  return files;
+}
+
+/** The app's pages the top frame showed, as paths: with the modern client only, every one is under /v/. */
+function appPages(person: Person): string[] {
+  return person.visited.filter((url) => new URL(url).origin === appUrl).map((url) => new URL(url).pathname);
+}
+
+/**
+ * The modern client's admin UI has loaded for a signed-in person and stayed there: the page settled on /v/admin (the
+ * client sends anybody it does not take as signed in back to /v/signin) and the token it keeps is `nick`'s.
+ */
+async function expectSignedInOnModernClient(page: Page, nick: string, phone: string): Promise<void> {
+  await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
+  await page.waitForLoadState('networkidle');
+  expect(new URL(page.url()).pathname).toMatch(/^\/v\/admin/);
+  const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
+  expect(me).toMatchObject({ nickname: nick, phone });
+}
+
+/** A person inside the DingTalk iOS app, signed in to DingTalk as `identity` (see browser-in-app.test.ts). */
+async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
+  const bridgeScript = await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', userAgent: DINGTALK_IOS_USER_AGENT });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  await context.addInitScript({
+    content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID })};`,
+  });
+  await context.addInitScript({ content: bridgeScript });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return { context, page, visited };
+}
+
+describe("NocoBase's modern client (/v/)", () => {
+  let failedStep: string | undefined;
+  function step(name: string, body: () => Promise<void>): void {
+    it(name, async (ctx) => {
+      if (failedStep) ctx.skip();
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        let n = 0;
+        for (const context of browser?.contexts() ?? []) {
+          for (const page of context.pages()) await screenshot(page, `v2-failed-${(n += 1)}`).catch(() => undefined);
+        }
+        throw error;
+      }
+    });
+  }
+
+  let browser: Browser;
+  let authenticatorId: number | undefined;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    // The admin settings of the modern client have no DingTalk form yet (see the README): made through the API.
+    const created = await api(await adminToken(), 'authenticators:create', {
+      name: AUTH_UID,
+      authType: 'dingtalk',
+      title: TITLE,
+      enabled: true,
+      options: { clientId, clientSecret, autoSignup: true, inAppSignIn: true, corpId: CORP_ID },
+    });
+    authenticatorId = created.id;
+  });
+
+  afterAll(async () => {
+    // Other files share this app: no authenticator that signs in by itself left enabled.
+    try {
+      if (authenticatorId !== undefined) {
+        await api(await adminToken(), 'authenticators:update', { id: authenticatorId, enabled: false }, `?filterByTk=${authenticatorId}`);
+      }
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  step('lists the v2 bundle for the modern client, as the module it loads', async () => {
+    const list = (await (await fetch(`${appUrl}/api/pm:listEnabledV2`)).json()) as {
+      data: Array<{ packageName: string; url: string }>;
+    };
+    const ours = list.data.find((p) => p.packageName === '@opensso/plugin-auth-dingtalk');
+    expect(ours?.url).toMatch(/^\/static\/plugins\/@opensso\/plugin-auth-dingtalk\/dist\/client-v2\/index\.js\?hash=/);
+    const bundle = await (await fetch(new URL(ours!.url, appUrl))).text();
+    // RequireJS maps `<package>/client-v2` to that URL: a module of another name would never load.
+    expect(bundle).toMatch(/^define\("@opensso\/plugin-auth-dingtalk\/client-v2", \[/);
+    expect(bundle).not.toContain('"@nocobase/client"');
+  });
+
+  step('shows the DingTalk button on /v/signin', async () => {
+    const person = await newPerson(browser);
+    const files = recordPluginFiles(person.page);
+    await person.page.goto(`${appUrl}/v/signin`);
+    await dingTalkButton(person.page).waitFor();
+    expect(await dingTalkButton(person.page).isEnabled()).toBe(true);
+    await screenshot(person.page, 'v2-01-signin-button');
+    // The modern client's bundle only; DingTalk's JSAPI is not downloaded outside DingTalk.
+    expect(files.map((f) => f.split('?')[0])).toEqual(['client-v2/index.js']);
+    await person.context.close();
+  });
+
+  step('signs 张三 in through DingTalk and lands in the modern client, signed in', async () => {
+    const person = await newPerson(browser);
+    const { page } = person;
+    await page.goto(`${appUrl}/v/signin`);
+    await dingTalkButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+    await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+    await expectSignedInOnModernClient(page, ZHANGSAN.nick, ZHANGSAN.phone);
+    await screenshot(page, 'v2-02-signed-in-as-zhangsan');
+    // Back through the modern client's sign-in page, never the v1 client's, and no secret in any URL shown.
+    const pages = appPages(person);
+    expect(pages).toContain('/v/signin');
+    expect(pages.filter((path) => !path.startsWith('/v/'))).toEqual([]);
+    expect(person.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
+    await person.context.close();
+  });
+
+  step('brings a person who cancels at DingTalk back to /v/signin with the message by the button', async () => {
+    const person = await newPerson(browser);
+    const { page } = person;
+    await page.goto(`${appUrl}/v/signin`);
+    await dingTalkButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+    await page.locator('[data-action="cancel"]').click();
+    await page.waitForURL((url) => url.origin === appUrl && url.pathname === '/v/signin');
+    const alert = page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.innerText()).trim()).toBe('You cancelled the sign-in at DingTalk.');
+    // Read once, then dropped from the URL; the button works again; nobody is signed in.
+    await page.waitForURL((url) => !url.search.includes('dingtalk_error'));
+    expect(await dingTalkButton(page).isEnabled()).toBe(true);
+    await screenshot(page, 'v2-03-cancelled-at-dingtalk');
+    expect(await page.locator('body').innerText()).not.toMatch(/CANCELLED|access_denied|Error:/);
+    expect(await currentUserFromPage(page)).toBeNull();
+    expect(person.visited.some((url) => url.includes('/v/signin?') && url.includes('dingtalk_error=CANCELLED'))).toBe(true);
+    expect(appPages(person).filter((path) => !path.startsWith('/v/'))).toEqual([]);
+    await person.context.close();
+  });
+
+  step('signs 李四 in by itself inside the DingTalk app, on the modern client only', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    const { page } = lisi;
+    const files = recordPluginFiles(page);
+    await page.goto(`${appUrl}/v/signin`);
+    await expectSignedInOnModernClient(page, LISI.nick, LISI.phone);
+    await screenshot(page, 'v2-04-in-app-signed-in-as-lisi');
+    // The JSAPI chunk next to the v2 bundle, once; the v1 bundle never.
+    const names = files.map((f) => f.split('?')[0]);
+    expect(names.filter((f) => f === 'client-v2/dingtalk-jsapi.js')).toHaveLength(1);
+    expect(names.filter((f) => f.startsWith('client/'))).toEqual([]);
+    expect(appPages(lisi).filter((path) => !path.startsWith('/v/'))).toEqual([]);
+    expect(lisi.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
+    await lisi.context.close();
+  });
+});
