@@ -19,6 +19,8 @@ export interface UserApp {
   logFile: string;
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** Starts one more process of the same app (same folder, database, cache and APP_KEY) on `port`: a second node. */
+  startNode(port: number): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 export function tarballPath(): string {
@@ -28,7 +30,8 @@ export function tarballPath(): string {
   return join(dist, file);
 }
 
-export async function startUserApp(options: { dir: string; port: number; dingtalkUrl: string }): Promise<UserApp> {
+/** `env`: settings on top of the defaults, e.g. another database or NocoBase's cache in Redis. */
+export async function startUserApp(options: { dir: string; port: number; dingtalkUrl: string; env?: Record<string, string> }): Promise<UserApp> {
   const { dir, port, dingtalkUrl } = options;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules/@opensso'), { recursive: true });
@@ -53,6 +56,7 @@ export async function startUserApp(options: { dir: string; port: number; dingtal
     DINGTALK_LOGIN_URL: dingtalkUrl,
     DINGTALK_API_URL: dingtalkUrl,
     DINGTALK_OAPI_URL: dingtalkUrl,
+    ...options.env,
   };
   for (const key of ['STORAGE_PATH', 'DB_STORAGE', 'NODE_MODULES_PATH', 'SOCKET_PATH', 'PM2_HOME', 'VITEST', 'NODE_OPTIONS']) {
     delete env[key];
@@ -64,5 +68,15 @@ export async function startUserApp(options: { dir: string; port: number; dingtal
   addPlugin(env, tarballPath(), dir);
   enablePlugin(env, pluginName, dir);
   const child = await start(env, { cwd: dir, logFile });
-  return { dir, url, logFile, env, stop: () => stop(child) };
+  return {
+    dir,
+    url,
+    logFile,
+    env,
+    stop: () => stop(child),
+    async startNode(nodePort: number) {
+      const node = await start({ ...env, APP_PORT: String(nodePort) }, { cwd: dir, logFile: join(dir, `nocobase-${nodePort}.log`) });
+      return { url: `http://127.0.0.1:${nodePort}`, stop: () => stop(node) };
+    },
+  };
 }
