@@ -11,7 +11,6 @@ import {
   createAuthenticator,
   followCallback,
   people,
-  redeem,
   signInWithDingTalk,
   startHarness,
   startSignIn,
