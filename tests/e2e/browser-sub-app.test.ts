@@ -1,13 +1,15 @@
 /**
  * DingTalk sign-in in a sub-application of NocoBase's multi-app manager, as an admin runs one: the suite's app has
  * the manager enabled (user-app.ts); this file creates the sub-app `sub1` through the API, enables the plugin in it
- * and gives it its own DingTalk authenticator. A person signs in with DingTalk on `/apps/sub1/signin` and lands on
- * `/apps/sub1/admin` signed in, while the main app stays signed out in the same browser.
+ * and gives it its own DingTalk authenticator (the main app has one of the same name, to the same DingTalk app).
+ * A person signs in with DingTalk on `/apps/sub1/signin` and lands on `/apps/sub1/admin` signed in, while the main
+ * app stays signed out in the same browser; the sub-app's admin links a DingTalk account and comes back to the
+ * sub-app's page.
  * Screenshots: test-results/e2e/screenshots/sub-app-*.png.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, launchBrowser, newPerson, openUserMenu, screenshot, waitForValue, type Person } from './browser';
+import { ADMIN, E2E, launchBrowser, newPerson, openUserMenu, passwordSubmit, screenshot, waitForValue, type Person } from './browser';
 
 const { appUrl, emulatorUrl } = E2E;
 const SUB = 'sub1';
@@ -16,6 +18,7 @@ const TITLE = 'Sign in with DingTalk (sub1)';
 const PLUGIN = '@opensso/plugin-auth-dingtalk';
 /** The emulator's 赵六, whom no other file of the suite signs in to the main app. */
 const ZHAOLIU = { id: 'zhaoliu', nick: '赵六' };
+const ZHANGSAN = { id: 'zhangsan', nick: '张三' };
 
 interface Answer {
   status: number;
@@ -57,6 +60,7 @@ async function signIn(app?: string): Promise<string> {
 describe('signing in with DingTalk to a sub-application', () => {
   let browser: Browser;
   let person: Person;
+  let mainAuthenticatorId: number | undefined;
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -77,22 +81,29 @@ describe('signing in with DingTalk to a sub-application', () => {
       (a) => a.status === 200,
       120_000,
     );
-    const authenticator = await call('authenticators:create', {
-      app: SUB,
-      token: subToken,
-      body: {
-        name: AUTH,
-        authType: 'dingtalk',
-        title: TITLE,
-        enabled: true,
-        options: { clientId: E2E.clientId, clientSecret: E2E.clientSecret, autoSignup: true },
-      },
-    });
-    expect(authenticator.status).toBe(200);
+    for (const [app, token] of [[SUB, subToken], [undefined, mainToken]] as const) {
+      const authenticator = await call('authenticators:create', {
+        app,
+        token,
+        body: {
+          name: AUTH,
+          authType: 'dingtalk',
+          title: TITLE,
+          enabled: true,
+          options: { clientId: E2E.clientId, clientSecret: E2E.clientSecret, autoSignup: true },
+        },
+      });
+      expect(authenticator.status).toBe(200);
+      if (!app) mainAuthenticatorId = authenticator.body.data.id;
+    }
   });
 
   afterAll(async () => {
     await browser?.close();
+    // Later files of the suite see the main app's sign-in page as they expect it.
+    if (mainAuthenticatorId !== undefined) {
+      await call(`authenticators:destroy?filterByTk=${mainAuthenticatorId}`, { token: await signIn(), body: {} });
+    }
   });
 
   it("shows the sub-app's admin its own Homepage URL and a Redirect URL that reaches the sub-app", async () => {
@@ -141,5 +152,29 @@ describe('signing in with DingTalk to a sub-application', () => {
       token: await signIn(SUB),
     });
     expect(inSub.body.data).toHaveLength(1);
+  });
+
+  it("links the sub-app admin's DingTalk account from the user menu and comes back to the sub-app's page", async () => {
+    const admin = await newPerson(browser);
+    const { page } = admin;
+    await page.goto(`${appUrl}/apps/${SUB}/signin`);
+    await page.getByPlaceholder('Username/Email').fill(ADMIN.account);
+    await page.getByPlaceholder('Password').fill(ADMIN.password);
+    await passwordSubmit(page).click();
+    await page.waitForURL((url) => url.pathname.startsWith(`/apps/${SUB}/admin`));
+    await page.goto(`${appUrl}/apps/${SUB}/admin?x=1`);
+    await openUserMenu(page);
+    await page.getByRole('menuitem', { name: 'DingTalk account', exact: true }).click();
+    const dialog = page.getByRole('dialog').filter({ has: page.getByTestId('dingtalk-accounts') });
+    await dialog.getByTestId(`dingtalk-account-${AUTH}`).getByRole('button', { name: 'Link DingTalk account' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+    await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+    await page.locator('.ant-message').getByText(`Your DingTalk account ${ZHANGSAN.nick} is linked.`).waitFor();
+    await screenshot(page, 'sub-app-04-linked');
+    const url = new URL(page.url());
+    expect(url.pathname).toBe(`/apps/${SUB}/admin`);
+    expect(url.searchParams.get('x')).toBe('1');
+    expect(admin.visited.some((u) => new URL(u).pathname === `/apps/${SUB}/admin` && u.includes(`dingtalk_link=${AUTH}`))).toBe(true);
+    await admin.context.close();
   });
 });
