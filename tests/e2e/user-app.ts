@@ -67,6 +67,8 @@ export async function startUserApp(options: { dir: string; port: number; dingtal
   install(env, dir);
   addPlugin(env, tarballPath(), dir);
   enablePlugin(env, pluginName, dir);
+  // Sub-applications, as admins run them (browser-sub-app.test.ts creates one through the API).
+  enablePlugin(env, '@nocobase/plugin-multi-app-manager', dir);
   const child = await start(env, { cwd: dir, logFile });
   return {
     dir,

@@ -1,6 +1,7 @@
 import { type APIClient, SchemaSettingsItem, useAPIClient, useApp, useSchemaSettings } from '@nocobase/client';
 import { Alert, App, Button, List, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import React, { useCallback, useEffect, useState } from 'react';
+import { appBasePath } from './app-path';
 import { DingTalkLogo } from './DingTalkLogo';
 import { authUrlFromBody, GENERIC_ERROR, Shown, shownFromError, textOf } from './landing';
 import {
@@ -112,7 +113,8 @@ export function MyDingTalkAccounts() {
     setBusy(name);
     setActionError(undefined);
     try {
-      const redirect = linkReturnPath(window.location.pathname, window.location.search, app.getPublicPath());
+      const base = appBasePath(app.getPublicPath(), app.getName?.());
+      const redirect = linkReturnPath(window.location.pathname, window.location.search, base);
       const response = await api.request(linkUrlRequest(name, redirect));
       const url = authUrlFromBody(response.data);
       if (!url) {

@@ -367,12 +367,13 @@ export function isLinkLandingPage(routerPathname: string): boolean {
 }
 
 /**
- * Where DingTalk's round trip should come back to: the page the user is on, as a path under the app's public path
- * (`APP_PUBLIC_PATH`, which the server puts back in front), sub-app prefix (`/apps/<name>/`) included, without any
- * `dingtalk_*` parameter of an earlier landing. `pathname` is the browser's (`window.location.pathname`).
+ * Where DingTalk's round trip should come back to: the page the user is on, as a path under the app's base path
+ * (`APP_PUBLIC_PATH`, plus `apps/<name>/` in a sub-app: see app-path.ts), which the server puts back in front for
+ * the app that handles the request, without any `dingtalk_*` parameter of an earlier landing. `pathname` is the
+ * browser's (`window.location.pathname`).
  */
-export function linkReturnPath(pathname: string, search: SearchInput, publicPath = '/'): string {
-  const prefix = `/${publicPath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+export function linkReturnPath(pathname: string, search: SearchInput, basePath = '/'): string {
+  const prefix = `/${basePath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
   const path = pathname || '/';
   const underPublicPath = prefix !== '/' && (path + '/').startsWith(prefix) ? `/${path.slice(prefix.length)}` : path;
   return `${underPublicPath}${stripLandingParams(search)}`;

@@ -95,6 +95,8 @@ declare module '@nocobase/client' {
     addUserCenterSettingsItem(item: UserCenterSettingsItem): void;
     /** `APP_PUBLIC_PATH` with a trailing slash, e.g. `/` or `/nocobase/`. */
     getPublicPath(): string;
+    /** The sub-app's name when the page is under `<public path>apps/<name>/`, else null (NocoBase 2.2). */
+    getName?(): string | null;
   }
 
   /** The application of the current React tree. */

@@ -26,6 +26,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     const sealer = new Sealer(
       () => process.env.APP_KEY,
       () => this.app.log.warn('dingtalk: APP_KEY is not set; pending DingTalk sign-ins only complete on the node that started them, until it restarts'),
+      () => this.app.name,
     );
     const flow = new SignInFlow(() => this.app.cache, this.app.lockManager, sealer);
     const auth = createDingTalkAuth(flow);

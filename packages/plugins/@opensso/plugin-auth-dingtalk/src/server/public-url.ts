@@ -11,6 +11,9 @@ interface RequestLike {
   app?: { name?: string };
 }
 
+/** What decides which app's pages a URL points to: the app that handles the request (a sub-app or `main`). */
+type AppLike = Pick<RequestLike, 'app'>;
+
 /** `APP_PUBLIC_PATH` normalised to start and end with one slash. */
 export function publicPath(env: NodeJS.ProcessEnv = process.env): string {
   const raw = (env.APP_PUBLIC_PATH || '/').trim();
@@ -47,6 +50,20 @@ export function requestScheme(ctx: RequestLike): 'http' | 'https' {
   return ctx.protocol === 'https' ? 'https' : 'http';
 }
 
+/**
+ * The app's own pages, as NocoBase 2.2 serves them: the main app under the public path, a sub-app of the multi-app
+ * manager under `<public path>apps/<name>/` (the same page shell, whose client takes the app name from that path).
+ */
+export function appBasePath(ctx: AppLike, env: NodeJS.ProcessEnv = process.env): string {
+  const name = subAppName(ctx);
+  return name ? `${publicPath(env)}apps/${encodeURIComponent(name)}/` : publicPath(env);
+}
+
+function subAppName(ctx: AppLike): string | undefined {
+  const name = ctx.app?.name;
+  return name && name !== 'main' ? name : undefined;
+}
+
 /** The app's public origin: `APP_URL`, else (with a warning in the settings form) the request's. */
 function origin(ctx: RequestLike, env: NodeJS.ProcessEnv): string {
   return configuredOrigin(env) ?? `${requestScheme(ctx)}://${ctx.host}`;
@@ -54,7 +71,7 @@ function origin(ctx: RequestLike, env: NodeJS.ProcessEnv): string {
 
 /** The page to set as the DingTalk app's homepage: the app itself, which signs in by itself inside DingTalk. */
 export function homepageUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
-  return new URL(`${publicPath(env)}admin`, origin(ctx, env)).toString();
+  return new URL(`${appBasePath(ctx, env)}admin`, origin(ctx, env)).toString();
 }
 
 export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.env): string {
@@ -65,8 +82,9 @@ export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.e
 function actionUrl(ctx: RequestLike, action: string, params: Record<string, string>, env: NodeJS.ProcessEnv): string {
   const url = new URL(`${apiBasePath(env)}dingtalk:${action}`, origin(ctx, env));
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const appName = ctx.app?.name;
-  if (appName && appName !== 'main') url.searchParams.set('__appName', appName);
+  // The gateway picks the app from `__appName`; the path stays the API's so the cookies set at the start reach it.
+  const appName = subAppName(ctx);
+  if (appName) url.searchParams.set('__appName', appName);
   return url.toString();
 }
 
@@ -105,23 +123,31 @@ export function isModernClientPath(path: string | undefined, env: NodeJS.Process
 }
 
 /**
- * The sign-in page, relative to the site root, with our query parameters: the modern client's when the return path
- * (`redirect`) is one of its pages, else the v1 client's.
+ * The sign-in page of the app that handles the request, relative to the site root, with our query parameters: the
+ * modern client's when the return path (`redirect`) is one of its pages, else the v1 client's.
  */
-export function signInPageUrl(params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
+export function signInPageUrl(ctx: AppLike, params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) query.set(key, value);
   }
   const page = isModernClientPath(params.redirect, env) ? `${modernClientPrefix(env)}/signin` : 'signin';
-  return `${publicPath(env)}${page}?${query.toString()}`;
+  return `${appBasePath(ctx, env)}${page}?${query.toString()}`;
 }
 
-/** A page of the app (an app-relative path such as `/admin/abc?x=1`) under the public path, with parameters added. */
-export function appPageUrl(path: string, params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * A page of the app that handles the request (an app-relative path such as `/admin/abc?x=1`, as its router sees it)
+ * under that app's base path, with parameters added.
+ */
+export function appPageUrl(
+  ctx: AppLike,
+  path: string,
+  params: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const url = new URL(path, 'http://app.invalid');
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) url.searchParams.set(key, value);
   }
-  return `${publicPath(env)}${url.pathname.slice(1)}${url.search}${url.hash}`;
+  return `${appBasePath(ctx, env)}${url.pathname.slice(1)}${url.search}${url.hash}`;
 }

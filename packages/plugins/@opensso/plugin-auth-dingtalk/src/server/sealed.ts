@@ -21,16 +21,22 @@ export class Sealer {
   constructor(
     private readonly secret: KeySource = () => process.env.APP_KEY,
     private readonly onFallback: () => void = () => undefined,
+    /**
+     * The app that seals (`app.name`). The multi-app manager runs sub-apps in the main app's process, with its
+     * APP_KEY, and their cookies share the API path: without this, a ticket of sub-app `sub1` (its user id, its
+     * authenticator's name) would open in the main app and sign in whoever has that id there.
+     */
+    private readonly appName: () => string | undefined = () => undefined,
   ) {}
 
   /**
    * `purpose` is authenticated with the value: a state can never be opened as a ticket, nor the reverse, even
-   * though both are sealed with one key.
+   * though both are sealed with one key; nor can a value sealed by one app be opened by another.
    */
   seal(purpose: string, value: unknown): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key(), iv);
-    cipher.setAAD(Buffer.from(`${VERSION}:${purpose}`));
+    cipher.setAAD(this.additionalData(purpose));
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
   }
@@ -44,13 +50,19 @@ export class Sealer {
     if (raw.length < IV_BYTES + TAG_BYTES + 1 || raw.toString('base64url') !== encoded) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key(), raw.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(`${VERSION}:${purpose}`));
+      decipher.setAAD(this.additionalData(purpose));
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
       return JSON.parse(plain.toString('utf8')) as unknown;
     } catch {
       return undefined;
     }
+  }
+
+  /** The main app keeps the data it always had, so its values sealed before an upgrade still open. */
+  private additionalData(purpose: string): Buffer {
+    const app = this.appName();
+    return Buffer.from(app && app !== 'main' ? `${VERSION}:app=${app}:${purpose}` : `${VERSION}:${purpose}`);
   }
 
   private key(): Buffer {

@@ -144,7 +144,7 @@ export class SignInFlow {
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, 'start', typeof authenticatorName === 'string' ? authenticatorName : undefined, failure);
-      return signInPageUrl({
+      return signInPageUrl(ctx, {
         redirect: sanitizeReturnPath(returnPath),
         [QUERY.error]: failure.code,
         [QUERY.authenticator]: typeof authenticatorName === 'string' ? authenticatorName : undefined,
@@ -179,7 +179,7 @@ export class SignInFlow {
         });
         ctx.cookies.set(COOKIES.linkTicket, ticket, cookieOptions(ctx, TICKET_TTL_MS));
         ctx.logger?.info?.('dingtalk: link callback succeeded', { authenticator: authenticator.name, userId: pending.userId, requestIds });
-        return appPageUrl(pending.returnPath, { [QUERY.link]: authenticator.name });
+        return appPageUrl(ctx, pending.returnPath, { [QUERY.link]: authenticator.name });
       }
 
       // DingTalk's part is done (its code is spent): only the database writes are repeated if it is busy.
@@ -205,7 +205,7 @@ export class SignInFlow {
         userId: user.get('id'),
         requestIds,
       });
-      return signInPageUrl({ redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
+      return signInPageUrl(ctx, { redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
@@ -215,8 +215,8 @@ export class SignInFlow {
         [QUERY.detail]: failure.detail,
       };
       // A failed linking goes back to the page it started from; a failed sign-in to the sign-in page.
-      if (pending?.purpose === 'link') return appPageUrl(pending.returnPath, params);
-      return signInPageUrl({ redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
+      if (pending?.purpose === 'link') return appPageUrl(ctx, pending.returnPath, params);
+      return signInPageUrl(ctx, { redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
     }
   }
 

@@ -30,6 +30,7 @@ import {
   removeLinkRequest,
   unlinkMeRequest,
 } from '../links';
+import { appBasePath } from '../app-path';
 
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
@@ -287,6 +288,13 @@ describe('where the link landing runs', () => {
       '/apps/sub/admin?tab=2',
     );
     expect(linkReturnPath('', '')).toBe('/');
+  });
+
+  it('gives the path under a sub-app\'s base path, which the server of that sub-app puts back in front', () => {
+    expect(linkReturnPath('/apps/sub1/admin/abc', '?x=1', appBasePath('/', 'sub1'))).toBe('/admin/abc?x=1');
+    expect(linkReturnPath('/nb/apps/sub1/admin', q({ [QUERY.link]: 'dt' }), appBasePath('/nb/', 'sub1'))).toBe('/admin');
+    expect(appBasePath('/nb', null)).toBe('/nb/');
+    expect(appBasePath('/', 'main')).toBe('/');
   });
 
   it('gives the path under the public path, which the server puts back in front', () => {

@@ -29,8 +29,11 @@ export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-
  * `databaseFile`: SQLite in a file rather than in memory, for tests of concurrent writes. In memory every
  * transaction shares one connection, which no deployment does, and concurrent transactions trample each other.
  * `redisUrl`: NocoBase's cache in that Redis instead of in memory, as in a cluster.
+ * `appName`: the app's name, as the multi-app manager names a sub-app.
  */
-export async function startHarness(options: { databaseFile?: boolean; redisUrl?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { databaseFile?: boolean; redisUrl?: string; appName?: string } = {},
+): Promise<Harness> {
   // On PostgreSQL (vitest.postgres.config.mts) each test file has a database of its own in the run's cluster, and
   // concurrent transactions are real already: no file needed.
   const postgresDatabase = process.env.DB_DIALECT === 'postgres' ? `dingtalk_${process.pid}_${Date.now()}` : undefined;
@@ -50,6 +53,8 @@ export async function startHarness(options: { databaseFile?: boolean; redisUrl?:
   process.env.APP_URL = APP_URL;
   process.env.DINGTALK_TIMEOUT_MS = '1500';
   const app = await createMockServer({
+    // `appName`: the app as a sub-app of the multi-app manager would be named (`main` otherwise).
+    ...(options.appName ? { name: options.appName } : {}),
     // As in a real app, where API_BASE_PATH is /api/: the cookie paths and the Redirect URL depend on it.
     resourcer: { prefix: '/api' },
     ...(options.redisUrl ? { cacheManager: { defaultStore: 'redis', stores: { redis: { url: options.redisUrl } } } } : {}),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { callbackUrl, configuredOrigin, homepageUrl, publicPath, requestScheme, signInPageUrl } from '../public-url';
+import { appBasePath, appPageUrl, callbackUrl, configuredOrigin, homepageUrl, publicPath, requestScheme, signInPageUrl } from '../public-url';
 
 const request = { protocol: 'http', host: 'spoofed.example', app: { name: 'main' } };
+/** A request the gateway handed to the multi-app manager's sub-app `sub1`. */
+const subApp = { ...request, app: { name: 'sub1' } };
 
 describe('the Redirect URL and the sign-in page URL', () => {
   it('comes from APP_URL, not from the request Host (checklist B4)', () => {
@@ -49,23 +51,52 @@ describe('the Redirect URL and the sign-in page URL', () => {
   });
 
   it('builds the sign-in page URL under the public path, leaving out empty parameters', () => {
-    expect(signInPageUrl({ redirect: '/admin/x', dingtalk_error: 'CANCELLED', dingtalk_detail: undefined }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+    expect(signInPageUrl(request, { redirect: '/admin/x', dingtalk_error: 'CANCELLED', dingtalk_detail: undefined }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
       '/nb/signin?redirect=%2Fadmin%2Fx&dingtalk_error=CANCELLED',
     );
   });
 
   it("sends a sign-in started on the modern client's page back to the modern client's sign-in page", () => {
     // /v/signin normalises ?redirect= to a page under its own base: /v/admin/, /nb/v/admin/ under a public path.
-    expect(signInPageUrl({ redirect: '/v/admin/', dingtalk_signin: 'dt' }, {})).toBe('/v/signin?redirect=%2Fv%2Fadmin%2F&dingtalk_signin=dt');
-    expect(signInPageUrl({ redirect: '/nb/v/admin/', dingtalk_signin: 'dt' }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+    expect(signInPageUrl(request, { redirect: '/v/admin/', dingtalk_signin: 'dt' }, {})).toBe('/v/signin?redirect=%2Fv%2Fadmin%2F&dingtalk_signin=dt');
+    expect(signInPageUrl(request, { redirect: '/nb/v/admin/', dingtalk_signin: 'dt' }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
       '/nb/v/signin?redirect=%2Fnb%2Fv%2Fadmin%2F&dingtalk_signin=dt',
     );
-    expect(signInPageUrl({ redirect: '/modern', dingtalk_error: 'CANCELLED' }, { APP_MODERN_CLIENT_PREFIX: '/modern/' })).toBe(
+    expect(signInPageUrl(request, { redirect: '/modern', dingtalk_error: 'CANCELLED' }, { APP_MODERN_CLIENT_PREFIX: '/modern/' })).toBe(
       '/modern/signin?redirect=%2Fmodern&dingtalk_error=CANCELLED',
     );
     // Only a whole first segment: /vip and /admin/v/x are pages of the v1 client.
-    expect(signInPageUrl({ redirect: '/vip', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fvip&dingtalk_signin=dt');
-    expect(signInPageUrl({ redirect: '/admin/v/x', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fadmin%2Fv%2Fx&dingtalk_signin=dt');
-    expect(signInPageUrl({ redirect: undefined, dingtalk_error: 'STATE_INVALID' }, {})).toBe('/signin?dingtalk_error=STATE_INVALID');
+    expect(signInPageUrl(request, { redirect: '/vip', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fvip&dingtalk_signin=dt');
+    expect(signInPageUrl(request, { redirect: '/admin/v/x', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fadmin%2Fv%2Fx&dingtalk_signin=dt');
+    expect(signInPageUrl(request, { redirect: undefined, dingtalk_error: 'STATE_INVALID' }, {})).toBe('/signin?dingtalk_error=STATE_INVALID');
+  });
+
+  it('sends a browser of a sub-application to that sub-application\'s own pages, under the public path', () => {
+    expect(appBasePath(subApp, {})).toBe('/apps/sub1/');
+    expect(appBasePath(subApp, { APP_PUBLIC_PATH: '/nb' })).toBe('/nb/apps/sub1/');
+    expect(signInPageUrl(subApp, { redirect: '/admin/x', dingtalk_signin: 'dt' }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+      '/nb/apps/sub1/signin?redirect=%2Fadmin%2Fx&dingtalk_signin=dt',
+    );
+    expect(signInPageUrl(subApp, { dingtalk_error: 'CANCELLED' }, {})).toBe('/apps/sub1/signin?dingtalk_error=CANCELLED');
+    expect(appPageUrl(subApp, '/admin/settings/x?tab=1#h', { dingtalk_link: 'dt' }, { APP_PUBLIC_PATH: '/nb/' })).toBe(
+      '/nb/apps/sub1/admin/settings/x?tab=1&dingtalk_link=dt#h',
+    );
+  });
+
+  it('keeps the main app\'s pages at the public path', () => {
+    expect(appBasePath(request, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/');
+    expect(appBasePath({ app: {} }, {})).toBe('/');
+    expect(appPageUrl(request, '/admin/x', { dingtalk_link: 'dt' }, {})).toBe('/admin/x?dingtalk_link=dt');
+    expect(homepageUrl(request, { APP_URL: 'https://x.test', APP_PUBLIC_PATH: '/nb' })).toBe('https://x.test/nb/admin');
+  });
+
+  it('shows the admin of a sub-application its own Homepage URL and a Redirect URL that reaches it', () => {
+    const env = { APP_URL: 'https://x.test', APP_PUBLIC_PATH: '/nb/' };
+    expect(homepageUrl(subApp, env)).toBe('https://x.test/nb/apps/sub1/admin');
+    expect(callbackUrl(subApp, env)).toBe('https://x.test/nb/api/dingtalk:redirect?__appName=sub1');
+  });
+
+  it('cannot be steered off the app by a sub-application name', () => {
+    expect(appBasePath({ app: { name: '../evil/x' } }, {})).toBe('/apps/..%2Fevil%2Fx/');
   });
 });
