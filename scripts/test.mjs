@@ -1,8 +1,8 @@
 // `npm test`: installs what is missing (yarn, dependencies, Debian's chromium, redis-server and postgresql),
 // type-checks, builds and packages the plugin, then runs every suite: the fast ones (emulator contract, plugin unit
 // and server tests, client unit tests, the scripts' helpers) in one vitest workspace, the server tests that depend
-// most on the database once more on PostgreSQL, then the browser suite against a NocoBase app with the packaged
-// plugin. Ends with `N passed, M failed`.
+// most on the database once more on PostgreSQL, a cluster of two NocoBase processes on PostgreSQL and Redis, then the
+// browser suite against a NocoBase app with the packaged plugin. Ends with `N passed, M failed`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -91,6 +91,11 @@ vitest(
   'server sign-in, race and linking tests on PostgreSQL (a private cluster)',
   ['--config', 'packages/plugins/@opensso/plugin-auth-dingtalk/vitest.postgres.config.mts'],
   join(results, 'postgres.json'),
+);
+vitest(
+  'cluster: two NocoBase processes with the packaged plugin on a private PostgreSQL and Redis',
+  ['--config', 'tests/cluster/vitest.config.mts'],
+  join(results, 'cluster.json'),
 );
 vitest('browser suite (NocoBase with the packaged plugin, Chromium, emulator)', ['--config', 'tests/e2e/vitest.config.mts'], join(results, 'e2e.json'));
 
