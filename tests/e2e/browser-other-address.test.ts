@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot } from './browser';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, appApi as api } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 const AUTH = 'dingtalk-address';
@@ -15,15 +15,6 @@ const WANGWU = { id: 'wangwu', nick: '王五' };
 
 /** The same app under the other loopback name. */
 const otherAddress = appUrl.replace('127.0.0.1', 'localhost');
-
-async function api(token: string | undefined, action: string, body?: unknown) {
-  const res = await fetch(`${appUrl}/api/${action}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
 
 describe('a page opened at another address than APP_URL', () => {
   let browser: Browser;

@@ -7,7 +7,7 @@
 import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, currentUserFromPage, launchBrowser } from './browser';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, appApi as api } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
@@ -27,15 +27,6 @@ const HOSTILE: Array<[string, string]> = [
   ['an encoded backslash', '/%5Cevil.example/v2/'],
   ['dot segments', '/.//evil.example/v2/'],
 ];
-
-async function api(token: string | undefined, action: string, body?: unknown) {
-  const res = await fetch(`${appUrl}/api/${action}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
 
 interface Watched {
   context: BrowserContext;

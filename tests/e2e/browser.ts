@@ -139,3 +139,13 @@ export async function adminApi(appUrl: string, account: string, password: string
     return ((await res.json()) as { data: T }).data;
   };
 }
+
+/** A call to the suite's app as its API client sends it (basic authenticator), GET without a body, POST with one. */
+export async function appApi(token: string | undefined, action: string, body?: unknown) {
+  const res = await fetch(`${E2E.appUrl}/api/${action}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
