@@ -1,8 +1,10 @@
 /**
  * NocoBase's modern client (`/v/`): it loads plugins' `dist/client-v2/index.js`, and with
- * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The DingTalk button shows on /v/signin, a
- * person signs in through the emulator and lands in the modern client signed in, and inside the DingTalk app the
- * page signs in by itself, without the v1 client ever being loaded. Screenshots: test-results/e2e/screenshots/v2-*.png.
+ * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The admin adds the DingTalk sign-in in the
+ * modern client's Settings → Authentication (every option, the console URLs; editing keeps what it does not change),
+ * the DingTalk button shows on /v/signin, a person signs in through the emulator and lands in the modern client
+ * signed in, and inside the DingTalk app the page signs in by itself, without the v1 client ever being loaded.
+ * Screenshots: test-results/e2e/screenshots/v2-*.png.
  */
 import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -40,6 +42,25 @@ async function api(token: string, action: string, body: unknown, query = ''): Pr
   const text = await res.text();
   if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${text}`);
   return (JSON.parse(text) as { data: { id: number } }).data;
+}
+
+/** plugin-auth's v2 drawer of an authenticator ("Add new" or "Configure"). */
+function settingsDrawer(page: Page, title: string): Locator {
+  return page.locator('.ant-drawer-content').filter({ has: page.locator('.ant-drawer-title', { hasText: title }) });
+}
+
+/** An antd form item of the drawer, by its label. */
+function formItem(scope: Locator, label: string): Locator {
+  return scope.locator('.ant-form-item').filter({ has: scope.page().locator('.ant-form-item-label label').getByText(label, { exact: true }) });
+}
+
+/** The authenticator as stored, through the admin's API. */
+async function storedAuthenticator(): Promise<{ id: number; authType: string; enabled: boolean; title: string; options: Record<string, unknown> }> {
+  const res = await fetch(`${appUrl}/api/authenticators:get?filter=${encodeURIComponent(JSON.stringify({ name: AUTH_UID }))}`, {
+    headers: { authorization: `Bearer ${await adminToken()}`, 'x-authenticator': 'basic' },
+  });
+  if (!res.ok) throw new Error(`authenticators:get: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: Awaited<ReturnType<typeof storedAuthenticator>> }).data;
 }
 
 function dingTalkButton(page: Page): Locator {
@@ -111,18 +132,10 @@ describe("NocoBase's modern client (/v/)", () => {
 
   let browser: Browser;
   let authenticatorId: number | undefined;
+  let admin: Person;
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    // The admin settings of the modern client have no DingTalk form yet (see the README): made through the API.
-    const created = await api(await adminToken(), 'authenticators:create', {
-      name: AUTH_UID,
-      authType: 'dingtalk',
-      title: TITLE,
-      enabled: true,
-      options: { clientId, clientSecret, autoSignup: true, inAppSignIn: true, corpId: CORP_ID },
-    });
-    authenticatorId = created.id;
   });
 
   afterAll(async () => {
@@ -132,6 +145,7 @@ describe("NocoBase's modern client (/v/)", () => {
         await api(await adminToken(), 'authenticators:update', { id: authenticatorId, enabled: false }, `?filterByTk=${authenticatorId}`);
       }
     } finally {
+      await admin?.context.close();
       await browser?.close();
     }
   });
@@ -146,6 +160,110 @@ describe("NocoBase's modern client (/v/)", () => {
     // RequireJS maps `<package>/client-v2` to that URL: a module of another name would never load.
     expect(bundle).toMatch(/^define\("@opensso\/plugin-auth-dingtalk\/client-v2", \[/);
     expect(bundle).not.toContain('"@nocobase/client"');
+  });
+
+  step("lets the admin add a DingTalk authenticator in the modern client's settings", async () => {
+    admin = await newPerson(browser);
+    const { page } = admin;
+    await page.goto(`${appUrl}/v/signin`);
+    await page.getByPlaceholder('Username/Email').fill(ADMIN.account);
+    await page.getByPlaceholder('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/v/admin'));
+
+    await page.goto(`${appUrl}/v/admin/settings/auth/authenticators`);
+    await page.getByRole('button', { name: /Add new/ }).click();
+    await page.getByRole('menuitem', { name: 'DingTalk', exact: true }).click();
+    const drawer = settingsDrawer(page, 'Add new');
+    await drawer.waitFor();
+    const item = (label: string) => formItem(drawer, label);
+
+    await item('Auth UID').locator('input').fill(AUTH_UID);
+    await item('Title').locator('input').fill('DingTalk (draft)');
+    await item('Enabled').getByRole('checkbox').check();
+    await item('Client ID').locator('input').fill(clientId);
+    const secret = item('Client Secret').locator('input');
+    await secret.fill(clientSecret);
+    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Sign in automatically inside the DingTalk app').getByRole('switch').click();
+    await item('Organization corpId').locator('input').fill(CORP_ID);
+
+    // Masked, and without the button that would show it.
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await item('Client Secret').locator('.ant-input-password-icon').count()).toBe(0);
+    expect(await drawer.innerText()).not.toContain(clientSecret);
+    // The server's defaults, shown as v1 shows them.
+    expect(await item('Default country code').locator('input').inputValue()).toBe('86');
+    expect(await item('Match existing users by').locator('.ant-select-selection-item').allInnerTexts()).toEqual(['Phone number']);
+    for (const field of ['Nickname', 'Email', 'Phone number']) {
+      expect(await item(field).locator('.ant-radio-button-wrapper-checked').innerText()).toBe('At sign-up only');
+    }
+
+    // The URLs to paste into DingTalk's console: from the server (APP_URL is set: no warning), read-only, copyable.
+    for (const [label, url] of [
+      ['Redirect URL', `${appUrl}/api/dingtalk:redirect`],
+      ['Homepage URL', `${appUrl}/admin`],
+    ]) {
+      const input = item(label).locator('input');
+      expect(await waitForValue(() => input.inputValue(), (value) => value !== '')).toBe(url);
+      expect(await input.getAttribute('readonly')).not.toBeNull();
+      await item(label).getByRole('button', { name: 'Copy' }).waitFor();
+    }
+    expect(await drawer.innerText()).not.toContain('APP_URL is not set');
+    await screenshot(page, 'v2-00-settings-form');
+
+    await drawer.getByRole('button', { name: 'Submit', exact: true }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: AUTH_UID }).waitFor();
+
+    const stored = await storedAuthenticator();
+    expect(stored).toMatchObject({ authType: 'dingtalk', enabled: true, title: 'DingTalk (draft)' });
+    expect(stored.options).toEqual({
+      clientId,
+      clientSecret,
+      autoSignup: true,
+      matchBy: ['phone'],
+      defaultCountryCode: '86',
+      copyEmailAtSignup: false,
+      signupWithoutPhone: false,
+      allowedCorpIds: [],
+      verifyMembership: false,
+      inAppSignIn: true,
+      corpId: CORP_ID,
+      profileSync: { nickname: 'signup', email: 'signup', phone: 'signup' },
+    });
+    authenticatorId = stored.id;
+  });
+
+  step('keeps every option when the admin changes the title in the v2 settings', async () => {
+    const { page } = admin;
+    const before = await storedAuthenticator();
+    await page.getByRole('row').filter({ hasText: AUTH_UID }).getByText('Configure', { exact: true }).click();
+    const drawer = settingsDrawer(page, 'Configure');
+    await drawer.waitFor();
+    const item = (label: string) => formItem(drawer, label);
+    // The stored record, loaded into the form: the corpId typed before, the secret masked.
+    const corpId = item('Organization corpId').locator('input');
+    expect(await waitForValue(() => corpId.inputValue(), (value) => value !== '')).toBe(CORP_ID);
+    expect(await item('Client Secret').locator('input').getAttribute('type')).toBe('password');
+    expect(await drawer.innerText()).not.toContain(clientSecret);
+
+    // The email warning follows its checkbox.
+    const warning = drawer.getByText("someone could sign up with a colleague's address", { exact: false });
+    const copyEmail = item("Copy DingTalk's email address to new users").getByRole('checkbox');
+    await copyEmail.check();
+    await warning.waitFor();
+    await copyEmail.uncheck();
+    await warning.waitFor({ state: 'hidden' });
+
+    await item('Title').locator('input').fill(TITLE);
+    await drawer.getByRole('button', { name: 'Submit', exact: true }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: TITLE }).waitFor();
+
+    const after = await storedAuthenticator();
+    expect(after.title).toBe(TITLE);
+    expect(after.options).toEqual(before.options);
   });
 
   step('shows the DingTalk button on /v/signin', async () => {
