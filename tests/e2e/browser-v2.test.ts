@@ -8,8 +8,13 @@
  */
 import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helpers shared with `npm start`
+import { root } from '../../scripts/lib.mjs';
 import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, type Person, waitForValue } from './browser';
+import { startUserApp, type UserApp } from './user-app';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
@@ -24,8 +29,8 @@ const PLUGIN_STATIC = '/static/plugins/@opensso/plugin-auth-dingtalk/dist/';
 /** What must never be in a URL the browser shows: NocoBase tokens, one-time tickets, DingTalk codes. */
 const SECRET_IN_URL = /token=|authcode|code=|ticket/i;
 
-async function adminToken(): Promise<string> {
-  const res = await fetch(`${appUrl}/api/auth:signIn`, {
+async function adminToken(base = appUrl): Promise<string> {
+  const res = await fetch(`${base}/api/auth:signIn`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
     body: JSON.stringify(ADMIN),
@@ -33,8 +38,8 @@ async function adminToken(): Promise<string> {
   return ((await res.json()) as { data: { token: string } }).data.token;
 }
 
-async function api(token: string, action: string, body: unknown, query = ''): Promise<{ id: number }> {
-  const res = await fetch(`${appUrl}/api/${action}${query}`, {
+async function api(token: string, action: string, body: unknown, query = '', base = appUrl): Promise<{ id: number }> {
+  const res = await fetch(`${base}/api/${action}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-authenticator': 'basic' },
     body: JSON.stringify(body),
@@ -78,16 +83,16 @@ function recordPluginFiles(page: Page): string[] {
 }
 
 /** The app's pages the top frame showed, as paths: with the modern client only, every one is under /v/. */
-function appPages(person: Person): string[] {
-  return person.visited.filter((url) => new URL(url).origin === appUrl).map((url) => new URL(url).pathname);
+function appPages(person: Person, origin = appUrl): string[] {
+  return person.visited.filter((url) => new URL(url).origin === origin).map((url) => new URL(url).pathname);
 }
 
 /**
  * The modern client's admin UI has loaded for a signed-in person and stayed there: the page settled on /v/admin (the
  * client sends anybody it does not take as signed in back to /v/signin) and the token it keeps is `nick`'s.
  */
-async function expectSignedInOnModernClient(page: Page, nick: string, phone: string): Promise<void> {
-  await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
+async function expectSignedInOnModernClient(page: Page, nick: string, phone: string, origin = appUrl): Promise<void> {
+  await page.waitForURL((url) => url.origin === origin && url.pathname.startsWith('/v/admin'));
   await page.waitForLoadState('networkidle');
   expect(new URL(page.url()).pathname).toMatch(/^\/v\/admin/);
   const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
@@ -331,5 +336,53 @@ describe("NocoBase's modern client (/v/)", () => {
     expect(appPages(lisi).filter((path) => !path.startsWith('/v/'))).toEqual([]);
     expect(lisi.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
     await lisi.context.close();
+  });
+
+  // Last: while this app runs, the entry mode it wrote into @nocobase/app's index.html (one file for every NocoBase
+  // app of the machine, rewritten by each start) sends every app's /signin to /v/signin. Kept short, then undone.
+  step('with APP_CLIENT_ENTRY_MODE=modern-only, sends /signin to /v/signin, where 张三 signs in with DingTalk', async () => {
+    const port = Number(new URL(appUrl).port) + 1;
+    const appDir = process.env.E2E_APP_DIR;
+    if (!appDir) throw new Error('E2E_APP_DIR is not set: run this file through tests/e2e/vitest.config.mts');
+    const indexHtml = realpathSync(join(appDir, 'node_modules/@nocobase/app/dist/client/index.html'));
+    const original = readFileSync(indexHtml);
+    let modern: UserApp | undefined;
+    try {
+      modern = await startUserApp({
+        dir: join(root, `test-results/e2e/app-modern-only-${port}`),
+        port,
+        dingtalkUrl: emulatorUrl,
+        startEnv: { APP_CLIENT_ENTRY_MODE: 'modern-only' },
+      });
+      const origin = modern.url;
+      expect(readFileSync(indexHtml, 'utf8')).toContain("window['__nocobase_app_client_entry_mode__'] = 'modern-only'");
+      await api(
+        await adminToken(origin),
+        'authenticators:create',
+        { name: AUTH_UID, authType: 'dingtalk', title: TITLE, enabled: true, options: { clientId, clientSecret, autoSignup: true } },
+        '',
+        origin,
+      );
+
+      const person = await newPerson(browser);
+      const { page } = person;
+      const files = recordPluginFiles(page);
+      await page.goto(`${origin}/signin`);
+      await page.waitForURL((url) => url.origin === origin && url.pathname === '/v/signin');
+      await dingTalkButton(page).click();
+      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+      await expectSignedInOnModernClient(page, ZHANGSAN.nick, ZHANGSAN.phone, origin);
+      await screenshot(page, 'v2-05-modern-only-signed-in-as-zhangsan');
+      // Only the /signin typed in the address bar was outside /v/; the v1 bundle was never loaded.
+      expect(appPages(person, origin).filter((path) => !path.startsWith('/v/'))).toEqual(['/signin']);
+      expect(files.filter((f) => f.startsWith('client/'))).toEqual([]);
+      expect(person.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
+      await person.context.close();
+    } finally {
+      await modern?.stop();
+      writeFileSync(indexHtml, original);
+    }
+    expect(readFileSync(indexHtml).equals(original)).toBe(true);
   });
 });
