@@ -1,13 +1,20 @@
 /**
  * NocoBase's modern client (`/v/`): it loads plugins' `dist/client-v2/index.js`, and with
- * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The DingTalk button shows on /v/signin, a
- * person signs in through the emulator and lands in the modern client signed in, and inside the DingTalk app the
- * page signs in by itself, without the v1 client ever being loaded. Screenshots: test-results/e2e/screenshots/v2-*.png.
+ * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The admin adds the DingTalk sign-in in the
+ * modern client's Settings → Authentication (every option, the console URLs; editing keeps what it does not change),
+ * the DingTalk button shows on /v/signin, a person signs in through the emulator and lands in the modern client
+ * signed in, and inside the DingTalk app the page signs in by itself, without the v1 client ever being loaded.
+ * Screenshots: test-results/e2e/screenshots/v2-*.png.
  */
 import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helpers shared with `npm start`
+import { root } from '../../scripts/lib.mjs';
 import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, type Person, waitForValue } from './browser';
+import { startUserApp, type UserApp } from './user-app';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
@@ -22,8 +29,8 @@ const PLUGIN_STATIC = '/static/plugins/@opensso/plugin-auth-dingtalk/dist/';
 /** What must never be in a URL the browser shows: NocoBase tokens, one-time tickets, DingTalk codes. */
 const SECRET_IN_URL = /token=|authcode|code=|ticket/i;
 
-async function adminToken(): Promise<string> {
-  const res = await fetch(`${appUrl}/api/auth:signIn`, {
+async function adminToken(base = appUrl): Promise<string> {
+  const res = await fetch(`${base}/api/auth:signIn`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
     body: JSON.stringify(ADMIN),
@@ -31,8 +38,8 @@ async function adminToken(): Promise<string> {
   return ((await res.json()) as { data: { token: string } }).data.token;
 }
 
-async function api(token: string, action: string, body: unknown, query = ''): Promise<{ id: number }> {
-  const res = await fetch(`${appUrl}/api/${action}${query}`, {
+async function api(token: string, action: string, body: unknown, query = '', base = appUrl): Promise<{ id: number }> {
+  const res = await fetch(`${base}/api/${action}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-authenticator': 'basic' },
     body: JSON.stringify(body),
@@ -40,6 +47,25 @@ async function api(token: string, action: string, body: unknown, query = ''): Pr
   const text = await res.text();
   if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${text}`);
   return (JSON.parse(text) as { data: { id: number } }).data;
+}
+
+/** plugin-auth's v2 drawer of an authenticator ("Add new" or "Configure"). */
+function settingsDrawer(page: Page, title: string): Locator {
+  return page.locator('.ant-drawer-content').filter({ has: page.locator('.ant-drawer-title', { hasText: title }) });
+}
+
+/** An antd form item of the drawer, by its label. */
+function formItem(scope: Locator, label: string): Locator {
+  return scope.locator('.ant-form-item').filter({ has: scope.page().locator('.ant-form-item-label label').getByText(label, { exact: true }) });
+}
+
+/** The authenticator as stored, through the admin's API. */
+async function storedAuthenticator(): Promise<{ id: number; authType: string; enabled: boolean; title: string; options: Record<string, unknown> }> {
+  const res = await fetch(`${appUrl}/api/authenticators:get?filter=${encodeURIComponent(JSON.stringify({ name: AUTH_UID }))}`, {
+    headers: { authorization: `Bearer ${await adminToken()}`, 'x-authenticator': 'basic' },
+  });
+  if (!res.ok) throw new Error(`authenticators:get: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: Awaited<ReturnType<typeof storedAuthenticator>> }).data;
 }
 
 function dingTalkButton(page: Page): Locator {
@@ -57,16 +83,16 @@ function recordPluginFiles(page: Page): string[] {
 }
 
 /** The app's pages the top frame showed, as paths: with the modern client only, every one is under /v/. */
-function appPages(person: Person): string[] {
-  return person.visited.filter((url) => new URL(url).origin === appUrl).map((url) => new URL(url).pathname);
+function appPages(person: Person, origin = appUrl): string[] {
+  return person.visited.filter((url) => new URL(url).origin === origin).map((url) => new URL(url).pathname);
 }
 
 /**
  * The modern client's admin UI has loaded for a signed-in person and stayed there: the page settled on /v/admin (the
  * client sends anybody it does not take as signed in back to /v/signin) and the token it keeps is `nick`'s.
  */
-async function expectSignedInOnModernClient(page: Page, nick: string, phone: string): Promise<void> {
-  await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/v/admin'));
+async function expectSignedInOnModernClient(page: Page, nick: string, phone: string, origin = appUrl): Promise<void> {
+  await page.waitForURL((url) => url.origin === origin && url.pathname.startsWith('/v/admin'));
   await page.waitForLoadState('networkidle');
   expect(new URL(page.url()).pathname).toMatch(/^\/v\/admin/);
   const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
@@ -111,18 +137,10 @@ describe("NocoBase's modern client (/v/)", () => {
 
   let browser: Browser;
   let authenticatorId: number | undefined;
+  let admin: Person;
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    // The admin settings of the modern client have no DingTalk form yet (see the README): made through the API.
-    const created = await api(await adminToken(), 'authenticators:create', {
-      name: AUTH_UID,
-      authType: 'dingtalk',
-      title: TITLE,
-      enabled: true,
-      options: { clientId, clientSecret, autoSignup: true, inAppSignIn: true, corpId: CORP_ID },
-    });
-    authenticatorId = created.id;
   });
 
   afterAll(async () => {
@@ -132,6 +150,7 @@ describe("NocoBase's modern client (/v/)", () => {
         await api(await adminToken(), 'authenticators:update', { id: authenticatorId, enabled: false }, `?filterByTk=${authenticatorId}`);
       }
     } finally {
+      await admin?.context.close();
       await browser?.close();
     }
   });
@@ -146,6 +165,110 @@ describe("NocoBase's modern client (/v/)", () => {
     // RequireJS maps `<package>/client-v2` to that URL: a module of another name would never load.
     expect(bundle).toMatch(/^define\("@opensso\/plugin-auth-dingtalk\/client-v2", \[/);
     expect(bundle).not.toContain('"@nocobase/client"');
+  });
+
+  step("lets the admin add a DingTalk authenticator in the modern client's settings", async () => {
+    admin = await newPerson(browser);
+    const { page } = admin;
+    await page.goto(`${appUrl}/v/signin`);
+    await page.getByPlaceholder('Username/Email').fill(ADMIN.account);
+    await page.getByPlaceholder('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/v/admin'));
+
+    await page.goto(`${appUrl}/v/admin/settings/auth/authenticators`);
+    await page.getByRole('button', { name: /Add new/ }).click();
+    await page.getByRole('menuitem', { name: 'DingTalk', exact: true }).click();
+    const drawer = settingsDrawer(page, 'Add new');
+    await drawer.waitFor();
+    const item = (label: string) => formItem(drawer, label);
+
+    await item('Auth UID').locator('input').fill(AUTH_UID);
+    await item('Title').locator('input').fill('DingTalk (draft)');
+    await item('Enabled').getByRole('checkbox').check();
+    await item('Client ID').locator('input').fill(clientId);
+    const secret = item('Client Secret').locator('input');
+    await secret.fill(clientSecret);
+    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Sign in automatically inside the DingTalk app').getByRole('switch').click();
+    await item('Organization corpId').locator('input').fill(CORP_ID);
+
+    // Masked, and without the button that would show it.
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await item('Client Secret').locator('.ant-input-password-icon').count()).toBe(0);
+    expect(await drawer.innerText()).not.toContain(clientSecret);
+    // The server's defaults, shown as v1 shows them.
+    expect(await item('Default country code').locator('input').inputValue()).toBe('86');
+    expect(await item('Match existing users by').locator('.ant-select-selection-item').allInnerTexts()).toEqual(['Phone number']);
+    for (const field of ['Nickname', 'Email', 'Phone number']) {
+      expect(await item(field).locator('.ant-radio-button-wrapper-checked').innerText()).toBe('At sign-up only');
+    }
+
+    // The URLs to paste into DingTalk's console: from the server (APP_URL is set: no warning), read-only, copyable.
+    for (const [label, url] of [
+      ['Redirect URL', `${appUrl}/api/dingtalk:redirect`],
+      ['Homepage URL', `${appUrl}/admin`],
+    ]) {
+      const input = item(label).locator('input');
+      expect(await waitForValue(() => input.inputValue(), (value) => value !== '')).toBe(url);
+      expect(await input.getAttribute('readonly')).not.toBeNull();
+      await item(label).getByRole('button', { name: 'Copy' }).waitFor();
+    }
+    expect(await drawer.innerText()).not.toContain('APP_URL is not set');
+    await screenshot(page, 'v2-00-settings-form');
+
+    await drawer.getByRole('button', { name: 'Submit', exact: true }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: AUTH_UID }).waitFor();
+
+    const stored = await storedAuthenticator();
+    expect(stored).toMatchObject({ authType: 'dingtalk', enabled: true, title: 'DingTalk (draft)' });
+    expect(stored.options).toEqual({
+      clientId,
+      clientSecret,
+      autoSignup: true,
+      matchBy: ['phone'],
+      defaultCountryCode: '86',
+      copyEmailAtSignup: false,
+      signupWithoutPhone: false,
+      allowedCorpIds: [],
+      verifyMembership: false,
+      inAppSignIn: true,
+      corpId: CORP_ID,
+      profileSync: { nickname: 'signup', email: 'signup', phone: 'signup' },
+    });
+    authenticatorId = stored.id;
+  });
+
+  step('keeps every option when the admin changes the title in the v2 settings', async () => {
+    const { page } = admin;
+    const before = await storedAuthenticator();
+    await page.getByRole('row').filter({ hasText: AUTH_UID }).getByText('Configure', { exact: true }).click();
+    const drawer = settingsDrawer(page, 'Configure');
+    await drawer.waitFor();
+    const item = (label: string) => formItem(drawer, label);
+    // The stored record, loaded into the form: the corpId typed before, the secret masked.
+    const corpId = item('Organization corpId').locator('input');
+    expect(await waitForValue(() => corpId.inputValue(), (value) => value !== '')).toBe(CORP_ID);
+    expect(await item('Client Secret').locator('input').getAttribute('type')).toBe('password');
+    expect(await drawer.innerText()).not.toContain(clientSecret);
+
+    // The email warning follows its checkbox.
+    const warning = drawer.getByText("someone could sign up with a colleague's address", { exact: false });
+    const copyEmail = item("Copy DingTalk's email address to new users").getByRole('checkbox');
+    await copyEmail.check();
+    await warning.waitFor();
+    await copyEmail.uncheck();
+    await warning.waitFor({ state: 'hidden' });
+
+    await item('Title').locator('input').fill(TITLE);
+    await drawer.getByRole('button', { name: 'Submit', exact: true }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: TITLE }).waitFor();
+
+    const after = await storedAuthenticator();
+    expect(after.title).toBe(TITLE);
+    expect(after.options).toEqual(before.options);
   });
 
   step('shows the DingTalk button on /v/signin', async () => {
@@ -213,5 +336,53 @@ describe("NocoBase's modern client (/v/)", () => {
     expect(appPages(lisi).filter((path) => !path.startsWith('/v/'))).toEqual([]);
     expect(lisi.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
     await lisi.context.close();
+  });
+
+  // Last: while this app runs, the entry mode it wrote into @nocobase/app's index.html (one file for every NocoBase
+  // app of the machine, rewritten by each start) sends every app's /signin to /v/signin. Kept short, then undone.
+  step('with APP_CLIENT_ENTRY_MODE=modern-only, sends /signin to /v/signin, where 张三 signs in with DingTalk', async () => {
+    const port = Number(new URL(appUrl).port) + 1;
+    const appDir = process.env.E2E_APP_DIR;
+    if (!appDir) throw new Error('E2E_APP_DIR is not set: run this file through tests/e2e/vitest.config.mts');
+    const indexHtml = realpathSync(join(appDir, 'node_modules/@nocobase/app/dist/client/index.html'));
+    const original = readFileSync(indexHtml);
+    let modern: UserApp | undefined;
+    try {
+      modern = await startUserApp({
+        dir: join(root, `test-results/e2e/app-modern-only-${port}`),
+        port,
+        dingtalkUrl: emulatorUrl,
+        startEnv: { APP_CLIENT_ENTRY_MODE: 'modern-only' },
+      });
+      const origin = modern.url;
+      expect(readFileSync(indexHtml, 'utf8')).toContain("window['__nocobase_app_client_entry_mode__'] = 'modern-only'");
+      await api(
+        await adminToken(origin),
+        'authenticators:create',
+        { name: AUTH_UID, authType: 'dingtalk', title: TITLE, enabled: true, options: { clientId, clientSecret, autoSignup: true } },
+        '',
+        origin,
+      );
+
+      const person = await newPerson(browser);
+      const { page } = person;
+      const files = recordPluginFiles(page);
+      await page.goto(`${origin}/signin`);
+      await page.waitForURL((url) => url.origin === origin && url.pathname === '/v/signin');
+      await dingTalkButton(page).click();
+      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+      await expectSignedInOnModernClient(page, ZHANGSAN.nick, ZHANGSAN.phone, origin);
+      await screenshot(page, 'v2-05-modern-only-signed-in-as-zhangsan');
+      // Only the /signin typed in the address bar was outside /v/; the v1 bundle was never loaded.
+      expect(appPages(person, origin).filter((path) => !path.startsWith('/v/'))).toEqual(['/signin']);
+      expect(files.filter((f) => f.startsWith('client/'))).toEqual([]);
+      expect(person.visited.filter((url) => SECRET_IN_URL.test(url))).toEqual([]);
+      await person.context.close();
+    } finally {
+      await modern?.stop();
+      writeFileSync(indexHtml, original);
+    }
+    expect(readFileSync(indexHtml).equals(original)).toBe(true);
   });
 });

@@ -30,8 +30,18 @@ export function tarballPath(): string {
   return join(dist, file);
 }
 
-/** `env`: settings on top of the defaults, e.g. another database or NocoBase's cache in Redis. */
-export async function startUserApp(options: { dir: string; port: number; dingtalkUrl: string; env?: Record<string, string> }): Promise<UserApp> {
+/**
+ * `env`: settings on top of the defaults, e.g. another database or NocoBase's cache in Redis. `startEnv`: settings of
+ * the server only, not of the install and plugin commands before it (each NocoBase command rewrites files shared by
+ * every app of this machine, e.g. the entry mode in @nocobase/app's index.html: set it for as short a time as can be).
+ */
+export async function startUserApp(options: {
+  dir: string;
+  port: number;
+  dingtalkUrl: string;
+  env?: Record<string, string>;
+  startEnv?: Record<string, string>;
+}): Promise<UserApp> {
   const { dir, port, dingtalkUrl } = options;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules/@opensso'), { recursive: true });
@@ -69,7 +79,7 @@ export async function startUserApp(options: { dir: string; port: number; dingtal
   enablePlugin(env, pluginName, dir);
   // Sub-applications, as admins run them (browser-sub-app.test.ts creates one through the API).
   enablePlugin(env, '@nocobase/plugin-multi-app-manager', dir);
-  const child = await start(env, { cwd: dir, logFile });
+  const child = await start({ ...env, ...options.startEnv }, { cwd: dir, logFile });
   return {
     dir,
     url,

@@ -2,17 +2,20 @@ import { Plugin, stripModernClientPrefix } from '@nocobase/client-v2';
 import AuthPluginV2 from '@nocobase/plugin-auth/client-v2';
 import { AUTH_TYPE } from '../constants';
 import { prefetchDingTalkJsapi } from '../client/jsapi-loader';
+import { AdminSettingsForm } from './AdminSettingsForm';
 import { SignInButton } from './SignInButton';
 
 /**
  * NocoBase's modern client (`/v/`, and the only one with `APP_CLIENT_ENTRY_MODE=modern-only`). It loads
  * `dist/client-v2/index.js` as the RequireJS module `<package>/client-v2`, and plugin-auth's v2 client takes each
- * auth type's parts as loaders. The button is in this bundle already (it is small), so its loader resolves at once.
+ * auth type's parts as loaders. The button and the settings form are in this bundle already (both are small), so
+ * their loaders resolve at once.
  */
 export class PluginAuthDingTalkClientV2 extends Plugin {
   async load() {
     this.app.pm.get(AuthPluginV2)?.registerType(AUTH_TYPE, {
       signInButtonLoader: async () => ({ default: SignInButton }),
+      adminSettingsFormLoader: async () => ({ default: AdminSettingsForm }),
     });
     // As in v1: inside the DingTalk app with nobody signed in, fetch DingTalk's JSAPI while the page is loading.
     prefetchDingTalkJsapi(stripModernClientPrefix(this.app.getPublicPath()), Boolean(this.app.apiClient.auth.token));

@@ -83,3 +83,21 @@ export function consoleUrlsFromBody(body: unknown): ConsoleUrls | undefined {
     fromConfiguration: fromConfiguration !== false,
   };
 }
+
+/**
+ * What a settings form shows, and saves, for an option the authenticator does not have yet: the server's defaults
+ * (src/server/options.ts), as `[path under options, value]`. The Client ID, Client Secret and corpId have none.
+ */
+export function optionDefaults(): Array<[string[], unknown]> {
+  return [
+    [['matchBy'], [...DEFAULT_MATCH_BY]],
+    [['defaultCountryCode'], DEFAULT_COUNTRY_CODE],
+    [['autoSignup'], false],
+    [['copyEmailAtSignup'], DEFAULT_COPY_EMAIL_AT_SIGNUP],
+    [['signupWithoutPhone'], false],
+    [['allowedCorpIds'], []],
+    [['verifyMembership'], false],
+    [['inAppSignIn'], false],
+    ...PROFILE_FIELDS.map((field): [string[], unknown] => [['profileSync', field], DEFAULT_SYNC_MODE]),
+  ];
+}

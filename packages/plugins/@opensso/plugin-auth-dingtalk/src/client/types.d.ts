@@ -232,7 +232,7 @@ declare module 'antd' {
     PRESENTED_IMAGE_SIMPLE: ReactNode;
   };
 
-  export const Input: ComponentType<{
+  type InputProps = {
     value?: string;
     onChange?: (event: ChangeEvent<HTMLInputElement>) => void;
     readOnly?: boolean;
@@ -245,7 +245,47 @@ declare module 'antd' {
     autoComplete?: string;
     style?: CSSProperties;
     'aria-label'?: string;
+  };
+
+  export const Input: ComponentType<InputProps> & {
+    /** `visibilityToggle: false`: no eye button, so what is typed is never shown. */
+    Password: ComponentType<InputProps & { visibilityToggle?: boolean }>;
+  };
+
+  export const Checkbox: ComponentType<{
+    checked?: boolean;
+    onChange?: (event: { target: { checked: boolean } }) => void;
+    disabled?: boolean;
+    children?: ReactNode;
   }>;
+
+  /** rc-field-form's name path: `['options', 'clientId']` is `values.options.clientId`. */
+  export type NamePath = string | number | (string | number)[];
+
+  export interface FormInstance {
+    getFieldValue(name: NamePath): unknown;
+    setFieldValue(name: NamePath, value: unknown): void;
+  }
+
+  export type FormRule =
+    | { required?: boolean; message?: ReactNode; validator?: (rule: unknown, value: unknown) => Promise<void> }
+    | ((form: FormInstance) => { required?: boolean; message?: ReactNode; validator?: (rule: unknown, value: unknown) => Promise<void> });
+
+  export const Form: {
+    Item: ComponentType<{
+      name?: NamePath;
+      label?: ReactNode;
+      extra?: ReactNode;
+      rules?: FormRule[];
+      required?: boolean;
+      valuePropName?: string;
+      dependencies?: NamePath[];
+      hidden?: boolean;
+      children?: ReactNode;
+    }>;
+    useFormInstance(): FormInstance;
+    useWatch(name: NamePath, options?: { form?: FormInstance; preserve?: boolean }): unknown;
+  };
 
   export const List: (<T>(props: {
     dataSource?: T[];

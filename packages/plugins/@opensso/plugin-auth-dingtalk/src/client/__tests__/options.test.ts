@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consoleUrlsFromBody, matchesByEmail, normalizeCorpIds, normalizeMatchBy, syncModeOf } from '../options';
+import { readOptions } from '../../server/options';
+import { consoleUrlsFromBody, matchesByEmail, normalizeCorpIds, normalizeMatchBy, optionDefaults, syncModeOf } from '../options';
 
 describe('normalizeMatchBy', () => {
   it("keeps the admin's order, each rule once", () => {
@@ -88,5 +89,24 @@ describe('consoleUrlsFromBody', () => {
       redirectUrl,
       fromConfiguration: true,
     });
+  });
+});
+
+describe('optionDefaults', () => {
+  it("fills in every option but the app's identifiers with what the server reads when it is absent", () => {
+    const app = { clientId: 'dingappkey', clientSecret: 'secret', corpId: '' };
+    const filled: Record<string, unknown> = { ...app };
+    for (const [path, value] of optionDefaults()) {
+      let target = filled;
+      for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+      target[path[path.length - 1]] = value;
+    }
+    expect(filled).toEqual(readOptions(app));
+  });
+
+  it('gives each form its own arrays', () => {
+    const first = optionDefaults().find(([path]) => path[0] === 'matchBy')![1] as string[];
+    first.push('email');
+    expect(optionDefaults().find(([path]) => path[0] === 'matchBy')![1]).toEqual(['phone']);
   });
 });

@@ -1,0 +1,198 @@
+/**
+ * The settings form's own fields, shared by the v1 form (formily, AdminSettingsForm.tsx) and the v2 one (antd Form,
+ * ../client-v2/AdminSettingsForm.tsx): each takes `value`/`onChange`, which both hosts give a field's component.
+ * No host module here: the v2 bundle must not import `@nocobase/client`.
+ */
+import { Alert, Divider, Input, Radio, Select, Switch, Typography } from 'antd';
+import React, { createContext, useContext, useEffect, useState } from 'react';
+import { ACTIONS, RESOURCE } from '../constants';
+import { countryCodeOf } from './account-settings';
+import { useDingTalkTranslation } from './locale';
+import {
+  ConsoleUrls,
+  consoleUrlsFromBody,
+  DEFAULT_MATCH_BY,
+  MATCH_RULES,
+  MatchRule,
+  normalizeCorpIds,
+  normalizeMatchBy,
+  SYNC_MODES,
+  SyncMode,
+  syncModeOf,
+} from './options';
+
+export type ConsoleUrlsState = { urls?: ConsoleUrls; failed?: boolean };
+
+/** The URLs for DingTalk's developer console, asked once per settings form and shared by its two URL fields. */
+export const ConsoleUrlsContext = createContext<ConsoleUrlsState>({});
+
+/** The host's API client, v1's or v2's: both send the admin's token with the request. */
+export type ConsoleUrlsApi = {
+  request(config: { url: string; method: 'get'; skipNotify: boolean }): Promise<{ data: unknown }>;
+};
+
+/** Asks the server once (per form) for the URLs to paste into DingTalk's developer console. */
+export function useConsoleUrls(api: ConsoleUrlsApi): ConsoleUrlsState {
+  const [state, setState] = useState<ConsoleUrlsState>({});
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .request({ url: `${RESOURCE}:${ACTIONS.getRedirectUrl}`, method: 'get', skipNotify: true })
+      .then((response) => {
+        const urls = consoleUrlsFromBody(response.data);
+        if (!cancelled) setState(urls ? { urls } : { failed: true });
+      })
+      .catch(() => {
+        if (!cancelled) setState({ failed: true });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [api]);
+  return state;
+}
+
+/** A read-only, copyable URL of this app to paste into DingTalk's developer console. */
+function ConsoleUrlField({ which }: { which: 'redirectUrl' | 'homepageUrl' }) {
+  const { t } = useDingTalkTranslation();
+  const { urls, failed } = useContext(ConsoleUrlsContext);
+  const url = urls?.[which];
+  const missing = failed || (urls !== undefined && !url);
+  const missingText =
+    which === 'redirectUrl' ? t('The Redirect URL could not be loaded.') : t('The Homepage URL could not be loaded.');
+  return (
+    <>
+      <Input
+        readOnly
+        value={url ?? ''}
+        status={missing ? 'error' : undefined}
+        placeholder={missing ? missingText : t('Loading…')}
+        addonAfter={url ? <Typography.Text copyable={{ text: url, tooltips: [t('Copy'), t('Copied')] }} /> : null}
+      />
+      {url && urls && !urls.fromConfiguration ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 8 }}
+          message={t(
+            'This URL comes from the address you are using now, because APP_URL is not set on the server. Set APP_URL to the public address of NocoBase so that DingTalk always gets the right one.',
+          )}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** Read-only: the callback URL of this app, to paste into DingTalk's developer console. */
+export function RedirectUrl() {
+  return <ConsoleUrlField which="redirectUrl" />;
+}
+
+/** Read-only: the page to set as the homepage of the DingTalk app's H5 micro-app (in-app sign-in). */
+export function HomepageUrl() {
+  return <ConsoleUrlField which="homepageUrl" />;
+}
+
+/** The props formily gives a field's component. */
+export type FieldProps<V> = { value?: V; onChange?: (value: V) => void; disabled?: boolean; readOnly?: boolean };
+
+/** A titled divider that opens a group of settings. */
+export function Section({ title, description }: { title?: string; description?: string }) {
+  return (
+    <>
+      <Divider orientation="left" orientationMargin={0} style={{ marginTop: 24, marginBottom: description ? 4 : 12 }}>
+        {title}
+      </Divider>
+      {description ? (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+          {description}
+        </Typography.Paragraph>
+      ) : null}
+    </>
+  );
+}
+
+function useMatchRuleLabels(): Record<MatchRule, string> {
+  const { t } = useDingTalkTranslation();
+  return { phone: t('Phone number'), email: t('Email') };
+}
+
+/** The matching rules, in the order the admin picked them (the order they are tried in). */
+export function MatchBySelect({ value, onChange, disabled, readOnly }: FieldProps<MatchRule[]>) {
+  const { t } = useDingTalkTranslation();
+  const labels = useMatchRuleLabels();
+  return (
+    <Select<MatchRule>
+      mode="multiple"
+      aria-label={t('Match existing users by')}
+      value={value === undefined ? DEFAULT_MATCH_BY : normalizeMatchBy(value)}
+      onChange={(next) => onChange?.(normalizeMatchBy(next))}
+      options={MATCH_RULES.map((rule) => ({ value: rule, label: labels[rule] }))}
+      placeholder={t('No matching: only linked DingTalk accounts')}
+      disabled={disabled || readOnly}
+      allowClear
+    />
+  );
+}
+
+/** corpIds typed or pasted as tags (nothing to pick from: the dropdown stays closed). */
+export function CorpIdsSelect({ value, onChange, disabled, readOnly }: FieldProps<string[]>) {
+  const { t } = useDingTalkTranslation();
+  return (
+    <Select<string>
+      mode="tags"
+      open={false}
+      suffixIcon={null}
+      aria-label={t('Allowed DingTalk organizations')}
+      tokenSeparators={[',', ' ', ';', '\n']}
+      value={normalizeCorpIds(value)}
+      onChange={(next) => onChange?.(normalizeCorpIds(next))}
+      placeholder={t('Any organization')}
+      disabled={disabled || readOnly}
+    />
+  );
+}
+
+/** A country calling code after a fixed `+`; `+86` or `0086` typed or pasted is kept as 86. */
+export function CountryCodeInput({ value, onChange, disabled, readOnly }: FieldProps<string>) {
+  const { t } = useDingTalkTranslation();
+  return (
+    <Input
+      addonBefore="+"
+      inputMode="numeric"
+      autoComplete="off"
+      aria-label={t('Default country code')}
+      style={{ maxWidth: 160 }}
+      value={value ?? ''}
+      onChange={(event) => onChange?.(countryCodeOf(event.target.value))}
+      disabled={disabled}
+      readOnly={readOnly}
+    />
+  );
+}
+
+/** A boolean option as a switch (unset reads as off). */
+export function OptionSwitch({ value, onChange, disabled, readOnly, label }: FieldProps<boolean> & { label?: string }) {
+  return (
+    <Switch aria-label={label} checked={value === true} onChange={(checked) => onChange?.(checked)} disabled={disabled || readOnly} />
+  );
+}
+
+export function SyncModeRadios({ value, onChange, disabled, readOnly, label }: FieldProps<SyncMode> & { label?: string }) {
+  const { t } = useDingTalkTranslation();
+  const labels: Record<SyncMode, string> = {
+    signup: t('At sign-up only'),
+    fill: t('Fill if empty'),
+    overwrite: t('Overwrite'),
+  };
+  return (
+    <Radio.Group
+      optionType="button"
+      aria-label={label}
+      value={syncModeOf(value)}
+      onChange={(event) => onChange?.(syncModeOf(event.target.value))}
+      options={SYNC_MODES.map((mode) => ({ value: mode, label: labels[mode] }))}
+      disabled={disabled || readOnly}
+    />
+  );
+}
