@@ -3,7 +3,6 @@
  * and one private Redis holding NocoBase's cache (`CACHE_DEFAULT_STORE=redis`), the same APP_KEY, and the DingTalk
  * emulator. The test plays the load balancer: it sends each request to the node it chooses.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@opensso/dingtalk-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { root } from '../../scripts/lib.mjs';
 import { PG_USER, psql, startPostgres, type Postgres } from '../../packages/plugins/@opensso/plugin-auth-dingtalk/src/server/__tests__/postgres';
 import { startRedis, type Redis } from '../../packages/plugins/@opensso/plugin-auth-dingtalk/src/server/__tests__/redis';
 import { startUserApp, type UserApp } from '../e2e/user-app';
+import { freePort } from '../../packages/plugins/@opensso/plugin-auth-dingtalk/src/server/__tests__/ports';
 
 const CLIENT = { clientId: 'dingclusterclient', clientSecret: 'cluster-client-secret-9e2a' };
 const CORP_ID = 'dingemulatorcorp';
@@ -24,14 +24,6 @@ let app: UserApp;
 let nodeB: { url: string; stop(): Promise<void> };
 let nodes: string[];
 let adminToken: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A browser's cookies, kept by hand: one browser may talk to either node (one address behind a load balancer). */
 class Browser {

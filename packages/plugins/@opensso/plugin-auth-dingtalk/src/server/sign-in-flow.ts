@@ -143,13 +143,9 @@ export class SignInFlow {
       return await this.start(ctx, authenticatorName, returnPath);
     } catch (error) {
       const failure = asSignInError(error);
-      logFailure(ctx, 'start', typeof authenticatorName === 'string' ? authenticatorName : undefined, failure);
-      return signInPageUrl(ctx, {
-        redirect: sanitizeReturnPath(returnPath),
-        [QUERY.error]: failure.code,
-        [QUERY.authenticator]: typeof authenticatorName === 'string' ? authenticatorName : undefined,
-        [QUERY.detail]: failure.detail,
-      });
+      const name = typeof authenticatorName === 'string' ? authenticatorName : undefined;
+      logFailure(ctx, 'start', name, failure);
+      return signInPageUrl(ctx, { redirect: sanitizeReturnPath(returnPath), ...failureParams(failure, name) });
     }
   }
 
@@ -209,11 +205,7 @@ export class SignInFlow {
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
-      const params = {
-        [QUERY.error]: failure.code,
-        [QUERY.authenticator]: pending?.authenticator ?? failure.authenticator,
-        [QUERY.detail]: failure.detail,
-      };
+      const params = failureParams(failure, pending?.authenticator ?? failure.authenticator);
       // A failed linking goes back to the page it started from; a failed sign-in to the sign-in page.
       if (pending?.purpose === 'link') return appPageUrl(ctx, pending.returnPath, params);
       return signInPageUrl(ctx, { redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
@@ -418,6 +410,11 @@ function readBinding(ctx: Context): { value?: string; duplicated?: true } {
     return { duplicated: true };
   }
   return { value: ctx.cookies.get(name) || undefined };
+}
+
+/** What an error landing tells the page: the code, the button it is for, and a detail from the closed lists. */
+function failureParams(failure: SignInError, authenticator: string | undefined): Record<string, string | undefined> {
+  return { [QUERY.error]: failure.code, [QUERY.authenticator]: authenticator, [QUERY.detail]: failure.detail };
 }
 
 /** Koa turns a repeated parameter into an array: that is never a legitimate DingTalk answer (checklist A6). */

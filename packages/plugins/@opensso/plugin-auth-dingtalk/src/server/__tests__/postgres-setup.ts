@@ -2,16 +2,8 @@
  * Global setup of the PostgreSQL run (`vitest.postgres.config.mts`): one private cluster for the run, on
  * `TEST_PG_PORT` or a free port; each test file's harness makes its own database in it. Stopped at the end.
  */
-import { createServer } from 'node:net';
 import { PG_USER, startPostgres } from './postgres';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './ports';
 
 export default async function setup() {
   const began = Date.now();
