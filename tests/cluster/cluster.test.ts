@@ -181,8 +181,9 @@ describe('two NocoBase nodes, one PostgreSQL, NocoBase\'s cache in Redis', () =>
   });
 
   it('20 in-app sign-ins arriving together, split across the nodes, fetch the organization app token once', async () => {
-    // The members of the organization (the emulator's 张三, 李四 and 王五), several codes each.
-    const people = ['zhangsan', 'lisi', 'wangwu'];
+    // 张三 and 李四, members of the organization already linked by the tests above: what is measured here is the app
+    // token, not a first sign-in of one person arriving at both nodes at once.
+    const people = ['zhangsan', 'lisi'];
     const appTokenCalls = () => (emulator.counters()['POST /v1.0/oauth2/accessToken'] ?? 0) + (emulator.counters()['GET /gettoken'] ?? 0);
     const codes = Array.from({ length: 20 }, (_, i) =>
       emulator.mintJsapiCode({ identity: people[i % people.length], corpId: CORP_ID, clientId: CLIENT.clientId }).code,
@@ -191,7 +192,9 @@ describe('two NocoBase nodes, one PostgreSQL, NocoBase\'s cache in Redis', () =>
     const answers = await Promise.all(
       codes.map((code, i) => api(nodes[i % 2], 'auth:signIn', { inAppCode: code }, { 'x-authenticator': 'dingtalk-cluster' })),
     );
-    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(answers.map((answer) => answer.status), JSON.stringify(answers.filter((answer) => answer.status !== 200))).toEqual(
+      Array.from({ length: 20 }, () => 200),
+    );
     expect(appTokenCalls() - before).toBe(1);
   });
 });
