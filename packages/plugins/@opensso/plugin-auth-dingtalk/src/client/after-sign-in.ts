@@ -6,6 +6,7 @@
  * has a `v2` segment to `window.location.replace`, so `?redirect=javascript:…//v2/` runs a script and
  * `?redirect=https://evil.example/v2/` leaves the site.
  */
+import { modernClientPrefix, normalisePublicPath as withSlashes } from '../public-path';
 import { sanitizeReturnPath } from '../return-path';
 import { type SearchInput, toParams } from './landing';
 
@@ -24,15 +25,7 @@ export interface PageContext {
   modernPrefix?: unknown;
 }
 
-/** The modern client's first path segment, as NocoBase's gateway reads `APP_MODERN_CLIENT_PREFIX`. */
-export function modernClientPrefix(value: unknown): string {
-  const segment = typeof value === 'string' ? value.trim().replace(/^\/+|\/+$/g, '') : '';
-  return segment || 'v';
-}
-
-function withSlashes(publicPath: string): string {
-  return `/${publicPath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
-}
+export { modernClientPrefix };
 
 function isUnder(pathname: string, root: string): boolean {
   return pathname === root || pathname.startsWith(`${root}/`);

@@ -1,3 +1,5 @@
+import { normalisePublicPath } from '../public-path';
+
 /**
  * The base path of the app this page belongs to, as NocoBase 2.2's v1 client addresses it: the public path for the
  * main app, `<public path>apps/<name>/` for a sub-app of the multi-app manager (`app.getName()`, read by the host
@@ -5,6 +7,6 @@
  * to it.
  */
 export function appBasePath(publicPath: string, appName?: string | null): string {
-  const base = `/${publicPath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+  const base = normalisePublicPath(publicPath);
   return appName && appName !== 'main' ? `${base}apps/${encodeURIComponent(appName)}/` : base;
 }

@@ -6,6 +6,7 @@
  */
 import { AUTH_TYPE, QUERY } from '../constants';
 import { ERROR_MESSAGES } from '../errors';
+import { normalisePublicPath } from '../public-path';
 import { JSAPI_FILE, type DingTalkJsapi, type JsapiFailure } from './jsapi-contract';
 import { GENERIC_ERROR, isRecord, type SearchInput, type Shown, shownFromError, toParams, tokenFromBody } from './landing';
 
@@ -102,8 +103,7 @@ export function jsapiUrl(bundleUrl: string | undefined, pageUrl: string, fallbac
 
 /** Where NocoBase serves this plugin's browser files: `<public path>static/plugins/<package>/dist/client/`. */
 export function defaultJsapiPath(publicPath: string, packageName: string): string {
-  const base = `/${publicPath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
-  return `${base}static/plugins/${packageName}/dist/client/${JSAPI_FILE}`;
+  return `${normalisePublicPath(publicPath)}static/plugins/${packageName}/dist/client/${JSAPI_FILE}`;
 }
 
 /** `a` compared with `b` as dotted versions (`7.0.45`, a `-suffix` ignored): negative, 0 or positive. */

@@ -174,13 +174,6 @@ export function tokenFromBody(body: unknown): string | undefined {
   return typeof token === 'string' && token ? token : undefined;
 }
 
-/** The `redirectUrl` of a `dingtalk:getRedirectUrl` answer body. */
-export function redirectUrlFromBody(body: unknown): string | undefined {
-  const data = isRecord(body) ? body.data : undefined;
-  const url = isRecord(data) ? data.redirectUrl : undefined;
-  return typeof url === 'string' && url ? url : undefined;
-}
-
 /** A message to show: a translation key (with its values), or the server's own, already localized, text. */
 export type Shown = { key: string; values?: Record<string, string> } | { text: string };
 

@@ -4,8 +4,8 @@
  * and answers of `dingtalk:listLinkBlocks` and `dingtalk:removeLinkBlock`.
  */
 import { ACTIONS, RESOURCE } from '../constants';
-import { isRecord } from './landing';
-import { GetRequest, LinkedUser, linkedUser, ListPage, listPageFromBody, optionalString, PostRequest, UserId, isUserId } from './links';
+import { isUserId, LinkBlockRowAnswer, stringFields, uncheckedOf, UserId } from '../api-answers';
+import { GetRequest, LinkedUser, linkedUser, ListPage, listPageFromBody, PostRequest } from './links';
 
 export function linkBlocksRequest(
   name: string,
@@ -33,7 +33,7 @@ export function removeLinkBlockRequest(
   };
 }
 
-export type RemovedBy = 'user' | 'admin';
+export type RemovedBy = LinkBlockRowAnswer['removedBy'];
 
 /** A DingTalk account (unionId) that matching no longer links to this user by itself. */
 export type LinkBlockRow = {
@@ -46,18 +46,13 @@ export type LinkBlockRow = {
 };
 
 function linkBlockRow(value: unknown): LinkBlockRow | undefined {
-  if (!isRecord(value) || !isUserId(value.userId)) return undefined;
-  const unionId = optionalString(value.unionId);
+  const answer = uncheckedOf<LinkBlockRowAnswer>(value);
+  if (!answer || !isUserId(answer.userId)) return undefined;
+  const { unionId, ...fields } = stringFields(answer, ['unionId', 'nickname', 'createdAt']);
   if (!unionId) return undefined;
-  const row: LinkBlockRow = { userId: value.userId, unionId };
-  const user = linkedUser(value.user);
-  const nickname = optionalString(value.nickname);
-  const createdAt = optionalString(value.createdAt);
-  if (user) row.user = user;
-  if (nickname) row.nickname = nickname;
-  if (value.removedBy === 'user' || value.removedBy === 'admin') row.removedBy = value.removedBy;
-  if (createdAt) row.createdAt = createdAt;
-  return row;
+  const user = linkedUser(answer.user);
+  const removedBy = answer.removedBy === 'user' || answer.removedBy === 'admin' ? answer.removedBy : undefined;
+  return { userId: answer.userId, unionId, ...fields, ...(user ? { user } : {}), ...(removedBy ? { removedBy } : {}) };
 }
 
 export function linkBlocksPageFromBody(body: unknown): ListPage<LinkBlockRow> {

@@ -5,7 +5,22 @@
  */
 import { ACTIONS, AUTH_TYPE, QUERY, RESOURCE } from '../constants';
 import { ErrorCode, isErrorCode, isSafeDetail } from '../errors';
-import { isRecord, SearchInput, Shown, stripLandingParams, toParams } from './landing';
+import { normalisePublicPath } from '../public-path';
+import {
+  CompletedLinkAnswer,
+  isRecord,
+  isUserId,
+  LinkedUserAnswer,
+  LinkMetaAnswer,
+  LinkRowAnswer,
+  ListAnswer,
+  MyLinkAnswer,
+  optionalString,
+  stringFields,
+  uncheckedOf,
+  UserId,
+} from '../api-answers';
+import { SearchInput, Shown, stripLandingParams, toParams } from './landing';
 
 const action = (name: keyof typeof ACTIONS) => `${RESOURCE}:${ACTIONS[name]}`;
 
@@ -51,7 +66,8 @@ export function unlinkMeRequest(name: string): PostRequest<{ authenticator: stri
   return { url: action('unlinkMe'), method: 'post', data: { authenticator: name }, skipNotify: true };
 }
 
-export type UserId = number | string;
+export { isUserId, optionalString };
+export type { UserId };
 
 export function linksRequest(
   name: string,
@@ -85,22 +101,17 @@ export function dingTalkAuthenticatorsRequest(): GetRequest<{
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Answers. NocoBase wraps an action's body as `{ data: body }`; a `{ rows, count }` body becomes
-// `{ data: rows, meta: { count } }`. Nothing is trusted beyond its expected type.
+// Answers, read field by field against the server's own answer types (src/api-answers.ts). NocoBase wraps an
+// action's body as `{ data: body }`; a `{ rows, count }` body becomes `{ data: rows, meta: { count } }`.
 
 export function dataOf(body: unknown): unknown {
   return isRecord(body) ? body.data : undefined;
 }
 
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function isUserId(value: unknown): value is UserId {
-  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '');
-}
-
 export type AuthenticatorEntry = { name: string; title?: string; enabled: boolean };
+
+/** The fields of NocoBase's `authenticators` rows read here (plugin-auth's collection, not ours). */
+type AuthenticatorRow = { name: string; title: string; authType: string; enabled: boolean };
 
 /**
  * The DingTalk authenticators of an `authenticators:publicList` (enabled ones only, no `enabled` field) or
@@ -108,17 +119,13 @@ export type AuthenticatorEntry = { name: string; title?: string; enabled: boolea
  */
 export function dingTalkAuthenticatorsFromBody(body: unknown): AuthenticatorEntry[] {
   const data = dataOf(body);
-  if (!Array.isArray(data)) {
-    return [];
-  }
   const entries: AuthenticatorEntry[] = [];
-  for (const item of data) {
-    if (!isRecord(item) || item.authType !== AUTH_TYPE) continue;
-    const name = optionalString(item.name);
+  for (const item of Array.isArray(data) ? data : []) {
+    const row = uncheckedOf<AuthenticatorRow>(item);
+    if (!row || row.authType !== AUTH_TYPE) continue;
+    const { name, title } = stringFields(row, ['name', 'title']);
     if (!name || entries.some((entry) => entry.name === name)) continue;
-    const title = optionalString(item.title);
-    const enabled = item.enabled !== false;
-    entries.push(title ? { name, title, enabled } : { name, enabled });
+    entries.push({ name, ...(title ? { title } : {}), enabled: row.enabled !== false });
   }
   return entries;
 }
@@ -128,38 +135,20 @@ export type MyLink = { authenticator: string; title?: string; nickname?: string;
 
 export function myLinksFromBody(body: unknown): MyLink[] {
   const data = dataOf(body);
-  if (!Array.isArray(data)) {
-    return [];
-  }
   const links: MyLink[] = [];
-  for (const item of data) {
-    if (!isRecord(item)) continue;
-    const authenticator = optionalString(item.authenticator);
-    if (!authenticator) continue;
-    const link: MyLink = { authenticator };
-    const title = optionalString(item.title);
-    const nickname = optionalString(item.nickname);
-    const linkedAt = optionalString(item.linkedAt);
-    if (title) link.title = title;
-    if (nickname) link.nickname = nickname;
-    if (linkedAt) link.linkedAt = linkedAt;
-    links.push(link);
+  for (const item of Array.isArray(data) ? data : []) {
+    const answer = uncheckedOf<MyLinkAnswer>(item);
+    if (!answer) continue;
+    const { authenticator, ...rest } = stringFields(answer, ['authenticator', 'title', 'nickname', 'linkedAt']);
+    if (authenticator) links.push({ authenticator, ...rest });
   }
   return links;
 }
 
 /** `dingtalk:completeLink`'s `{ authenticator, nickname }`. */
 export function completedLinkFromBody(body: unknown): { authenticator?: string; nickname?: string } {
-  const data = dataOf(body);
-  if (!isRecord(data)) {
-    return {};
-  }
-  const result: { authenticator?: string; nickname?: string } = {};
-  const authenticator = optionalString(data.authenticator);
-  const nickname = optionalString(data.nickname);
-  if (authenticator) result.authenticator = authenticator;
-  if (nickname) result.nickname = nickname;
-  return result;
+  const answer = uncheckedOf<CompletedLinkAnswer>(dataOf(body));
+  return answer ? stringFields(answer, ['authenticator', 'nickname']) : {};
 }
 
 export type LinkedUser = { id: UserId; nickname?: string; username?: string; email?: string; phone?: string };
@@ -178,40 +167,27 @@ export type LinkRow = {
 };
 
 export function linkedUser(value: unknown): LinkedUser | undefined {
-  if (!isRecord(value) || !isUserId(value.id)) {
-    return undefined;
-  }
-  const user: LinkedUser = { id: value.id };
-  for (const key of ['nickname', 'username', 'email', 'phone'] as const) {
-    const text = optionalString(value[key]);
-    if (text) user[key] = text;
-  }
-  return user;
+  const answer = uncheckedOf<LinkedUserAnswer>(value);
+  if (!answer || !isUserId(answer.id)) return undefined;
+  return { id: answer.id, ...stringFields(answer, ['nickname', 'username', 'email', 'phone']) };
 }
 
 function linkRow(value: unknown): LinkRow | undefined {
-  if (!isRecord(value) || !isUserId(value.userId)) {
-    return undefined;
-  }
-  const row: LinkRow = { userId: value.userId };
-  const user = linkedUser(value.user);
-  if (user) row.user = user;
-  const uuid = optionalString(value.uuid);
-  const nickname = optionalString(value.nickname);
-  const createdAt = optionalString(value.createdAt);
-  if (uuid) row.uuid = uuid;
-  if (nickname) row.nickname = nickname;
-  if (createdAt) row.createdAt = createdAt;
-  const meta = isRecord(value.meta) ? value.meta : {};
-  const unionId = optionalString(meta.unionId) ?? uuid;
-  const openId = optionalString(meta.openId);
-  const corpId = optionalString(meta.corpId);
-  const dingTalkUserId = optionalString(meta.userid);
-  if (unionId) row.unionId = unionId;
-  if (openId) row.openId = openId;
-  if (corpId) row.corpId = corpId;
-  if (dingTalkUserId) row.dingTalkUserId = dingTalkUserId;
-  return row;
+  const answer = uncheckedOf<LinkRowAnswer>(value);
+  if (!answer || !isUserId(answer.userId)) return undefined;
+  const user = linkedUser(answer.user);
+  const fields = stringFields(answer, ['uuid', 'nickname', 'createdAt']);
+  const meta = uncheckedOf<LinkMetaAnswer>(answer.meta) ?? {};
+  const { unionId = fields.uuid, openId, corpId, userid } = stringFields(meta, ['unionId', 'openId', 'corpId', 'userid']);
+  return {
+    userId: answer.userId,
+    ...(user ? { user } : {}),
+    ...fields,
+    ...(unionId ? { unionId } : {}),
+    ...(openId ? { openId } : {}),
+    ...(corpId ? { corpId } : {}),
+    ...(userid ? { dingTalkUserId: userid } : {}),
+  };
 }
 
 export type ListPage<T> = { rows: T[]; count: number };
@@ -225,15 +201,10 @@ export function linksPageFromBody(body: unknown): LinksPage {
 /** A page of an admin list (`{ rows, count }` or `{ data: rows, meta: { count } }`), each row read by `row`. */
 export function listPageFromBody<T>(body: unknown, row: (value: unknown) => T | undefined): ListPage<T> {
   const data = dataOf(body);
-  let rawRows: unknown;
-  let rawCount: unknown;
-  if (Array.isArray(data)) {
-    rawRows = data;
-    rawCount = isRecord(body) && isRecord(body.meta) ? body.meta.count : undefined;
-  } else if (isRecord(data)) {
-    rawRows = data.rows;
-    rawCount = data.count;
-  }
+  const wrapped = Array.isArray(data) ? undefined : uncheckedOf<ListAnswer<unknown>>(data);
+  const meta = isRecord(body) ? uncheckedOf<Pick<ListAnswer<unknown>, 'count'>>(body.meta) : undefined;
+  const rawRows = Array.isArray(data) ? data : wrapped?.rows;
+  const rawCount = Array.isArray(data) ? meta?.count : wrapped?.count;
   const rows = Array.isArray(rawRows) ? rawRows.map(row).filter((item): item is T => item !== undefined) : [];
   const count = typeof rawCount === 'number' && Number.isInteger(rawCount) && rawCount >= rows.length ? rawCount : rows.length;
   return { rows, count };
@@ -373,7 +344,7 @@ export function isLinkLandingPage(routerPathname: string): boolean {
  * browser's (`window.location.pathname`).
  */
 export function linkReturnPath(pathname: string, search: SearchInput, basePath = '/'): string {
-  const prefix = `/${basePath.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+  const prefix = normalisePublicPath(basePath);
   const path = pathname || '/';
   const underPublicPath = prefix !== '/' && (path + '/').startsWith(prefix) ? `/${path.slice(prefix.length)}` : path;
   return `${underPublicPath}${stripLandingParams(search)}`;

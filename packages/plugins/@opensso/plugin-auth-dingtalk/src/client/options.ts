@@ -1,14 +1,16 @@
 /**
  * Pure logic of the admin settings form: the values the form writes into `authenticators.options`, shaped the way
- * the server reads them (src/server/options.ts), with the same defaults.
+ * the server reads them (src/server/options.ts), with the same defaults (src/option-defaults.ts).
  */
 import { DEFAULT_COUNTRY_CODE, MATCH_RULES, MatchRule, PROFILE_FIELDS, ProfileField, SYNC_MODES, SyncMode } from '../constants';
+import { ConsoleUrlsAnswer, isRecord, stringFields, uncheckedOf } from '../api-answers';
+import { DEFAULT_SYNC_MODE, optionDefaultValues } from '../option-defaults';
 
+const DEFAULTS = optionDefaultValues();
 /** What the server assumes when an option is absent: what the form shows for an authenticator saved before it. */
-export const DEFAULT_MATCH_BY: MatchRule[] = ['phone'];
-export const DEFAULT_SYNC_MODE: SyncMode = 'signup';
-export const DEFAULT_COPY_EMAIL_AT_SIGNUP = false;
-export { DEFAULT_COUNTRY_CODE };
+export const DEFAULT_MATCH_BY: MatchRule[] = DEFAULTS.matchBy;
+export const DEFAULT_COPY_EMAIL_AT_SIGNUP = DEFAULTS.copyEmailAtSignup;
+export { DEFAULT_COUNTRY_CODE, DEFAULT_SYNC_MODE };
 
 export function isMatchRule(value: unknown): value is MatchRule {
   return typeof value === 'string' && (MATCH_RULES as readonly string[]).includes(value);
@@ -58,46 +60,33 @@ export function syncModeOf(value: unknown): SyncMode {
 export { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES };
 export type { MatchRule, ProfileField, SyncMode };
 
-/** What `dingtalk:getRedirectUrl` tells the settings form: the URLs to paste into DingTalk's developer console. */
-export type ConsoleUrls = {
-  /** The OAuth Redirect URL (browser sign-in and linking). */
-  redirectUrl: string;
-  /** The homepage of the app's H5 micro-app (in-app sign-in); absent from servers that predate it. */
-  homepageUrl?: string;
-  /** False when the server has no APP_URL and built the URLs from the address the admin is using. */
-  fromConfiguration: boolean;
-};
+/** What `dingtalk:getRedirectUrl` tells the settings form; `homepageUrl` is absent from servers that predate it. */
+export type ConsoleUrls = Omit<ConsoleUrlsAnswer, 'homepageUrl'> & { homepageUrl?: string };
 
 /**
  * The answer body of `dingtalk:getRedirectUrl` (`{ data: { redirectUrl, homepageUrl, fromConfiguration } }`), or
  * undefined when it has no Redirect URL. A missing `fromConfiguration` (an older server) warns of nothing.
  */
 export function consoleUrlsFromBody(body: unknown): ConsoleUrls | undefined {
-  const data = typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const { redirectUrl, homepageUrl, fromConfiguration } = data as Record<string, unknown>;
-  if (typeof redirectUrl !== 'string' || !redirectUrl) return undefined;
-  return {
-    redirectUrl,
-    ...(typeof homepageUrl === 'string' && homepageUrl ? { homepageUrl } : {}),
-    fromConfiguration: fromConfiguration !== false,
-  };
+  const answer = uncheckedOf<ConsoleUrlsAnswer>(isRecord(body) ? body.data : undefined);
+  if (!answer) return undefined;
+  const { redirectUrl, homepageUrl } = stringFields(answer, ['redirectUrl', 'homepageUrl']);
+  if (!redirectUrl) return undefined;
+  return { redirectUrl, ...(homepageUrl ? { homepageUrl } : {}), fromConfiguration: answer.fromConfiguration !== false };
 }
 
 /**
  * What a settings form shows, and saves, for an option the authenticator does not have yet: the server's defaults
- * (src/server/options.ts), as `[path under options, value]`. The Client ID, Client Secret and corpId have none.
+ * (src/option-defaults.ts), as `[path under options, value]`, nested objects by their leaves. The Client ID, Client
+ * Secret and corpId are left to the admin: an empty default would only hide that they are missing.
  */
 export function optionDefaults(): Array<[string[], unknown]> {
+  const defaults = optionDefaultValues();
+  const leftToTheAdmin = ['clientId', 'clientSecret', 'corpId', 'profileSync'];
   return [
-    [['matchBy'], [...DEFAULT_MATCH_BY]],
-    [['defaultCountryCode'], DEFAULT_COUNTRY_CODE],
-    [['autoSignup'], false],
-    [['copyEmailAtSignup'], DEFAULT_COPY_EMAIL_AT_SIGNUP],
-    [['signupWithoutPhone'], false],
-    [['allowedCorpIds'], []],
-    [['verifyMembership'], false],
-    [['inAppSignIn'], false],
-    ...PROFILE_FIELDS.map((field): [string[], unknown] => [['profileSync', field], DEFAULT_SYNC_MODE]),
+    ...Object.entries(defaults)
+      .filter(([key]) => !leftToTheAdmin.includes(key))
+      .map(([key, value]): [string[], unknown] => [[key], value]),
+    ...PROFILE_FIELDS.map((field): [string[], unknown] => [['profileSync', field], defaults.profileSync[field]]),
   ];
 }

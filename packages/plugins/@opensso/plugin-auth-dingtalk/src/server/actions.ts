@@ -1,5 +1,15 @@
 import type { Context, Next } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
+import type {
+  CompletedLinkAnswer,
+  ConsoleUrlsAnswer,
+  LinkBlockRowAnswer,
+  LinkRowAnswer,
+  ListAnswer,
+  MyLinkAnswer,
+  RemovedAnswer,
+  UrlAnswer,
+} from '../api-answers';
 import { ACTIONS, AUTH_TYPE, RESOURCE } from '../constants';
 import { assertSnippet, currentUserId } from './current-user';
 import { listBlocks, unblock, unlinkAndBlock } from './link-blocks';
@@ -45,7 +55,7 @@ function pageOf(ctx: Context): { page: number; pageSize: number } {
 }
 
 /** The `{ rows, count, … }` that NocoBase's data wrapping turns into `data` + `meta`, as for its own lists. */
-function listBody<T>(rows: T[], count: number, page: number, pageSize: number) {
+function listBody<T>(rows: T[], count: number, page: number, pageSize: number): ListAnswer<T> {
   return { rows, count, page, pageSize, totalPage: Math.ceil(count / pageSize) };
 }
 
@@ -66,7 +76,7 @@ async function dingtalkAuthenticators(db: Database): Promise<Map<string, Model>>
 /** The HTTP actions of the `dingtalk` resource; the flow itself lives in `sign-in-flow.ts`. */
 export function createActions(flow: SignInFlow) {
   return {
-    [ACTIONS.getAuthUrl]: action('start', async (ctx) => {
+    [ACTIONS.getAuthUrl]: action('start', async (ctx): Promise<UrlAnswer> => {
       const name = ctx.get('X-Authenticator') || ctx.action.params.authenticator;
       const redirect = values(ctx).redirect ?? ctx.action.params.redirect;
       if (typeof name === 'string' && name) {
@@ -96,26 +106,29 @@ export function createActions(flow: SignInFlow) {
       await next();
     },
 
-    [ACTIONS.getRedirectUrl]: action('redirect-url', async (ctx) => ({
+    [ACTIONS.getRedirectUrl]: action('redirect-url', async (ctx): Promise<ConsoleUrlsAnswer> => ({
       redirectUrl: callbackUrl(ctx),
       homepageUrl: homepageUrl(ctx),
       fromConfiguration: configuredOrigin() !== undefined,
     })),
 
-    [ACTIONS.getLinkUrl]: action('link-start', async (ctx) => {
+    [ACTIONS.getLinkUrl]: action('link-start', async (ctx): Promise<UrlAnswer> => {
       const name = ctx.get('X-Authenticator') || values(ctx).authenticator;
       return { url: await flow.start(ctx, name, values(ctx).redirect, currentUserId(ctx)) };
     }),
 
-    [ACTIONS.completeLink]: action('link-complete', (ctx) => flow.completeLink(ctx, values(ctx).authenticator)),
+    [ACTIONS.completeLink]: action(
+      'link-complete',
+      (ctx): Promise<CompletedLinkAnswer> => flow.completeLink(ctx, values(ctx).authenticator),
+    ),
 
-    [ACTIONS.listMyLinks]: action('links', async (ctx) => {
+    [ACTIONS.listMyLinks]: action('links', async (ctx): Promise<MyLinkAnswer[]> => {
       const db = ctx.db as Database;
       const authenticators = await dingtalkAuthenticators(db);
       const links = await db
         .getRepository('usersAuthenticators')
         .find({ filter: { userId: currentUserId(ctx), authenticator: { $in: [...authenticators.keys()] } } });
-      return links.map((row: Model) => ({
+      return links.map((row: Model): MyLinkAnswer => ({
         authenticator: row.get('authenticator'),
         title: authenticators.get(row.get('authenticator') as string)?.get('title') ?? null,
         nickname: row.get('nickname'),
@@ -123,7 +136,7 @@ export function createActions(flow: SignInFlow) {
       }));
     }),
 
-    [ACTIONS.unlinkMe]: action('unlink', async (ctx) => {
+    [ACTIONS.unlinkMe]: action('unlink', async (ctx): Promise<RemovedAnswer> => {
       const db = ctx.db as Database;
       const name = values(ctx).authenticator;
       const authenticators = await dingtalkAuthenticators(db);
@@ -139,7 +152,7 @@ export function createActions(flow: SignInFlow) {
       return { authenticator: name };
     }),
 
-    [ACTIONS.listLinks]: action('admin-links', async (ctx) => {
+    [ACTIONS.listLinks]: action('admin-links', async (ctx): Promise<ListAnswer<LinkRowAnswer>> => {
       assertSnippet(ctx, `${RESOURCE}:${ACTIONS.listLinks}`);
       const db = ctx.db as Database;
       const name = ctx.action.params.authenticator;
@@ -152,7 +165,7 @@ export function createActions(flow: SignInFlow) {
         offset: (page - 1) * pageSize,
       });
       const byId = await usersById(db, rows.map((row: Model) => row.get('userId')));
-      const links = rows.map((row: Model) => ({
+      const links = rows.map((row: Model): LinkRowAnswer => ({
         userId: row.get('userId'),
         user: byId.get(row.get('userId'))?.toJSON() ?? null,
         uuid: row.get('uuid'),
@@ -163,7 +176,7 @@ export function createActions(flow: SignInFlow) {
       return listBody(links, count, page, pageSize);
     }),
 
-    [ACTIONS.removeLink]: action('admin-unlink', async (ctx) => {
+    [ACTIONS.removeLink]: action('admin-unlink', async (ctx): Promise<RemovedAnswer> => {
       assertSnippet(ctx, `${RESOURCE}:${ACTIONS.removeLink}`);
       const db = ctx.db as Database;
       const { authenticator, userId } = values(ctx);
@@ -176,7 +189,7 @@ export function createActions(flow: SignInFlow) {
       return { authenticator, userId: Number(userId) };
     }),
 
-    [ACTIONS.listLinkBlocks]: action('admin-blocks', async (ctx) => {
+    [ACTIONS.listLinkBlocks]: action('admin-blocks', async (ctx): Promise<ListAnswer<LinkBlockRowAnswer>> => {
       assertSnippet(ctx, `${RESOURCE}:${ACTIONS.listLinkBlocks}`);
       const db = ctx.db as Database;
       const name = ctx.action.params.authenticator;
@@ -184,7 +197,7 @@ export function createActions(flow: SignInFlow) {
       const { page, pageSize } = pageOf(ctx);
       const { rows, count } = await listBlocks(db, name, page, pageSize);
       const byId = await usersById(db, rows.map((row) => row.get('userId')));
-      const blocks = rows.map((row) => ({
+      const blocks = rows.map((row): LinkBlockRowAnswer => ({
         userId: Number(row.get('userId')),
         user: byId.get(Number(row.get('userId')))?.toJSON() ?? null,
         unionId: row.get('uuid'),
@@ -195,7 +208,7 @@ export function createActions(flow: SignInFlow) {
       return listBody(blocks, count, page, pageSize);
     }),
 
-    [ACTIONS.removeLinkBlock]: action('admin-unblock', async (ctx) => {
+    [ACTIONS.removeLinkBlock]: action('admin-unblock', async (ctx): Promise<RemovedAnswer> => {
       assertSnippet(ctx, `${RESOURCE}:${ACTIONS.removeLinkBlock}`);
       const db = ctx.db as Database;
       const { authenticator, userId, unionId } = values(ctx);

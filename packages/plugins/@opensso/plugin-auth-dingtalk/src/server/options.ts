@@ -12,7 +12,8 @@
  * value (checklist G12). The other options are not rendered either (`OPTIONS_NOT_FROM_ENV`).
  */
 import { z } from 'zod';
-import { COUNTRY_CODE_PATTERN, DEFAULT_COUNTRY_CODE, MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
+import { COUNTRY_CODE_PATTERN, MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
+import { DEFAULT_SYNC_MODE, optionDefaultValues } from '../option-defaults';
 import { SignInError } from './sign-in-error';
 
 /** What DingTalk issues as a Client ID (AppKey) or corpId; never blank, spaced or a `{{variable}}`. */
@@ -20,38 +21,40 @@ const DINGTALK_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const dingTalkId = z.string().trim().regex(DINGTALK_ID);
 /** Empty while not configured yet: a disabled authenticator may be saved half-configured. */
 const dingTalkIdOrUnset = z.string().trim().refine((value) => value === '' || DINGTALK_ID.test(value));
-const syncMode = z.enum(SYNC_MODES).default('signup');
+const syncMode = z.enum(SYNC_MODES).default(DEFAULT_SYNC_MODE);
+/** What an option left out means, shared with the settings forms (src/option-defaults.ts). */
+const DEFAULTS = optionDefaultValues();
 
-/** Each option, one line: its type, and what it means when left out. */
+/** Each option, one line: its type, and its default. */
 const OPTIONS = {
-  clientId: dingTalkIdOrUnset.default(''),
-  clientSecret: z.string().trim().default(''),
+  clientId: dingTalkIdOrUnset.default(DEFAULTS.clientId),
+  clientSecret: z.string().trim().default(DEFAULTS.clientSecret),
   /** Create a NocoBase user when nobody matches. */
-  autoSignup: z.boolean().default(false),
+  autoSignup: z.boolean().default(DEFAULTS.autoSignup),
   /** Rules tried in order to match an unlinked DingTalk identity to an existing user. */
   matchBy: z
     .array(z.enum(MATCH_RULES))
-    .default(['phone'])
+    .default(() => optionDefaultValues().matchBy)
     .transform((rules) => [...new Set(rules)]),
   /** Accept a DingTalk account that shares no phone number (identity by unionId only). */
-  signupWithoutPhone: z.boolean().default(false),
+  signupWithoutPhone: z.boolean().default(DEFAULTS.signupWithoutPhone),
   /** DingTalk organizations (corpIds) allowed to sign in; empty: any. */
-  allowedCorpIds: z.array(dingTalkId).default([]),
+  allowedCorpIds: z.array(dingTalkId).default(() => optionDefaultValues().allowedCorpIds),
   /** Confirm membership in the app's organization through its directory. */
-  verifyMembership: z.boolean().default(false),
+  verifyMembership: z.boolean().default(DEFAULTS.verifyMembership),
   /** Sign in by itself when the page runs inside the DingTalk app (免登). */
-  inAppSignIn: z.boolean().default(false),
+  inAppSignIn: z.boolean().default(DEFAULTS.inAppSignIn),
   /** The organization of the in-app sign-in (the app's own corpId). */
-  corpId: dingTalkIdOrUnset.default(''),
+  corpId: dingTalkIdOrUnset.default(DEFAULTS.corpId),
   /** The country of a phone number stored without `+`/`00` (phone.ts); a wrong one refuses sign-ins. */
-  defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).default(DEFAULT_COUNTRY_CODE),
+  defaultCountryCode: z.string().regex(COUNTRY_CODE_PATTERN).default(DEFAULTS.defaultCountryCode),
   /** Store DingTalk's (unverified) email on new users, and let profile sync take it. */
-  copyEmailAtSignup: z.boolean().default(false),
+  copyEmailAtSignup: z.boolean().default(DEFAULTS.copyEmailAtSignup),
   profileSync: z
     .object(Object.fromEntries(PROFILE_FIELDS.map((field) => [field, syncMode])) as {
       [K in (typeof PROFILE_FIELDS)[number]]: typeof syncMode;
     })
-    .default({}),
+    .default(() => optionDefaultValues().profileSync),
 };
 
 /** As stored: unknown keys are ignored (they cannot widen anything: a missing option reads as its safe default). */

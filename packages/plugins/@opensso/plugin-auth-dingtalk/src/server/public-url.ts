@@ -4,6 +4,8 @@
  * controls; only when `APP_URL` is unset does it fall back to the request, and the settings form says so.
  */
 
+import { modernClientPrefix as prefixOf, normalisePublicPath } from '../public-path';
+
 interface RequestLike {
   protocol: string;
   host: string;
@@ -16,8 +18,7 @@ type AppLike = Pick<RequestLike, 'app'>;
 
 /** `APP_PUBLIC_PATH` normalised to start and end with one slash. */
 export function publicPath(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = (env.APP_PUBLIC_PATH || '/').trim();
-  return `/${raw.replace(/^\/+|\/+$/g, '')}/`.replace(/\/{2,}/g, '/');
+  return normalisePublicPath(env.APP_PUBLIC_PATH || '/');
 }
 
 export function configuredOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -106,7 +107,7 @@ export function startUrlElsewhere(
 
 /** The modern client's first path segment, as NocoBase's gateway reads `APP_MODERN_CLIENT_PREFIX` (default `v`). */
 export function modernClientPrefix(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.APP_MODERN_CLIENT_PREFIX || '').trim().replace(/^\/+|\/+$/g, '') || 'v';
+  return prefixOf(env.APP_MODERN_CLIENT_PREFIX);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   messageFor,
   parseLanding,
   PERMISSION_DENIED_NO_DETAIL,
-  redirectUrlFromBody,
   requestFailure,
   returnPath,
   stripLandingParams,
@@ -195,12 +194,8 @@ describe('answers', () => {
     expect(authUrlFromBody(null)).toBeUndefined();
   });
 
-  it('reads the token and the redirect URL', () => {
+  it('reads the token', () => {
     expect(tokenFromBody({ data: { token: 't', user: {} } })).toBe('t');
     expect(tokenFromBody({ data: { token: '' } })).toBeUndefined();
-    expect(redirectUrlFromBody({ data: { redirectUrl: 'http://h/api/dingtalk:redirect' } })).toBe(
-      'http://h/api/dingtalk:redirect',
-    );
-    expect(redirectUrlFromBody({})).toBeUndefined();
   });
 });
