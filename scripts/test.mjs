@@ -51,6 +51,7 @@ let failed = 0;
 for (const project of [
   'packages/plugins/@opensso/plugin-auth-dingtalk/tsconfig.json',
   'packages/plugins/@opensso/plugin-auth-dingtalk/src/client/tsconfig.json',
+  'packages/plugins/@opensso/plugin-auth-dingtalk/src/client-v2/tsconfig.json',
   'packages/dingtalk-emulator/tsconfig.json',
 ]) {
   const result = spawnSync(bin('tsc'), ['--noEmit', '-p', project], { cwd: root, stdio: 'inherit' });

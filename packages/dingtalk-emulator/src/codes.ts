@@ -64,7 +64,7 @@ class ExpiringMap<T> {
   }
 }
 
-/** Auth codes: short-lived and single use (dingtalk-api.md §1.1). */
+/** Auth codes: short-lived and single use (docs/dingtalk-api.md §1.1). */
 export class CodeStore {
   private readonly codes = new ExpiringMap<Grant>();
 
@@ -92,7 +92,7 @@ export class CodeStore {
   }
 }
 
-const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000; // "refresh token 30 days" (dingtalk-api.md §1.2)
+const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000; // "refresh token 30 days" (docs/dingtalk-api.md §1.2)
 
 export class TokenStore {
   private readonly access = new ExpiringMap<Grant>();
@@ -132,7 +132,7 @@ export interface AppToken {
 }
 
 /**
- * App (enterprise internal app) access tokens, dingtalk-api.md §2.1: one per app, shared by the new
+ * App (enterprise internal app) access tokens, docs/dingtalk-api.md §2.1: one per app, shared by the new
  * and the legacy endpoint. Asking again inside the lifetime returns the same token and renews it
  * ("有效期内重复获取返回相同结果，并自动续期").
  */
@@ -170,7 +170,7 @@ export interface InClientGrant {
   clientId?: string;
 }
 
-/** In-client auth codes (dingtalk-api.md §2.3/§2.4): 5 minutes, single use. */
+/** In-client auth codes (docs/dingtalk-api.md §2.3/§2.4): 5 minutes, single use. */
 export class InClientCodeStore {
   private readonly codes = new ExpiringMap<InClientGrant>();
 

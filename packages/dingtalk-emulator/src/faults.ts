@@ -1,7 +1,7 @@
 /**
- * Scripted provider failures, so the plugin can be tested against security-checklist.md §E
+ * Scripted provider failures, so the plugin can be tested against the provider-fault rows (E) of docs/security.md's checklist
  * (hangs, 5xx, resets, non-JSON, wrong shapes, 4xx and throttling) without a real DingTalk,
- * and against the old API's `errcode` answers (dingtalk-api.md §2.2).
+ * and against the old API's `errcode` answers (docs/dingtalk-api.md §2.2).
  */
 
 export const FAULT_MODES = [

@@ -3,7 +3,7 @@ import bundledIdentities from '../identities.json';
 
 /**
  * A person's membership of one DingTalk organization. `userid` is the person's id inside that
- * organization (dingtalk-api.md §2): the same person has a different userid in each organization,
+ * organization (docs/dingtalk-api.md §2): the same person has a different userid in each organization,
  * while `unionId` stays the same everywhere.
  */
 export interface OrgMembership {
@@ -25,7 +25,7 @@ export interface OrgMembership {
 
 /**
  * One DingTalk user the emulator can sign in as. The fields mirror what
- * `GET /v1.0/contact/users/me` returns (see /work/shared/dingtalk-api.md §1.3);
+ * `GET /v1.0/contact/users/me` returns (see docs/dingtalk-api.md §1.3);
  * `id` is only a handle for tests and the login page, DingTalk has no such field.
  *
  * Organizations: either `orgs` (any number, the first is the default choice) or the one-organization

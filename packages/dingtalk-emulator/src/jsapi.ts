@@ -1,5 +1,5 @@
 /**
- * In-client sign-in (免登, dingtalk-api.md §2.4): minting one-time in-client codes, and the script a
+ * In-client sign-in (免登, docs/dingtalk-api.md §2.4): minting one-time in-client codes, and the script a
  * browser test injects so a page behaves as if it were opened inside the DingTalk client.
  *
  * The script emulates the DingTalk client's native side of the real `dingtalk-jsapi` transport, not

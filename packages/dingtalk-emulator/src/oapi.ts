@@ -1,5 +1,5 @@
 /**
- * The old API host (`DINGTALK_OAPI_URL`, dingtalk-api.md §2): `GET /gettoken` and the topapi
+ * The old API host (`DINGTALK_OAPI_URL`, docs/dingtalk-api.md §2): `GET /gettoken` and the topapi
  * endpoints an enterprise internal app uses for in-client sign-in and the directory. Every answer
  * is HTTP 200; `errcode` says whether it worked. The app token goes in the query (`?access_token=`);
  * like DingTalk, a token in a form-encoded body is read too, and the new API's header is not.

@@ -80,7 +80,7 @@ export async function handleMe(ctx: RequestContext): Promise<void> {
 
 /**
  * `POST /v1.0/oauth2/accessToken` {appKey, appSecret}: the app (enterprise internal app) token,
- * dingtalk-api.md §2.1. The same token as `GET /gettoken` for the same app.
+ * docs/dingtalk-api.md §2.1. The same token as `GET /gettoken` for the same app.
  */
 export async function handleAppAccessToken(ctx: RequestContext): Promise<void> {
   const body = await readJsonObject(ctx);

@@ -3,8 +3,8 @@ import type { AppToken, IssuedTokens } from './codes';
 import { memberships, type Identity, type OrgMembership } from './identities';
 
 /**
- * Every JSON body the emulated DingTalk API sends, in one place (STYLE.md item 13). Shapes follow
- * /work/shared/dingtalk-api.md; the ones marked "inferred" there or here are guesses, see README.
+ * Every JSON body the emulated DingTalk API sends, in one place, so the plugin's schemas are tested against
+ * one source of DingTalk's shapes. Shapes follow docs/dingtalk-api.md; the ones marked "inferred" there or here are guesses, see README.
  */
 
 export interface DingTalkError {
@@ -101,7 +101,7 @@ export function tokenResponse(tokens: IssuedTokens, scope: string[], identity: I
   return { status: 200, body };
 }
 
-/** `POST /v1.0/oauth2/accessToken` (dingtalk-api.md §2.1). */
+/** `POST /v1.0/oauth2/accessToken` (docs/dingtalk-api.md §2.1). */
 export function appTokenResponse(token: AppToken): ApiAnswer<{ accessToken: string; expireIn: number }> {
   return { status: 200, body: { accessToken: token.accessToken, expireIn: token.expireIn } };
 }
@@ -137,7 +137,7 @@ export function profileResponse(identity: Identity, avatarUrl: string, withMobil
 }
 
 // ---------------------------------------------------------------------------------------------
-// The old API (`oapi` host, dingtalk-api.md §2.2): always HTTP 200, `errcode` 0 or an error.
+// The old API (`oapi` host, docs/dingtalk-api.md §2.2): always HTTP 200, `errcode` 0 or an error.
 // Shapes of 88/40014, 88/40000, 40096, 40035 and 22 follow answers recorded from the real host;
 // the other messages follow DingTalk's global error-code table.
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const nodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 
-// Server and shared tests: a real NocoBase app per file (SQLite in memory) and the DingTalk emulator over HTTP.
-// @nocobase/test 2.1 ships no ES build, so it is aliased to its CommonJS entry. The emulator is this checkout's
-// (node_modules may link the workspace package of another checkout that shares the install).
+// Server tests (src/server/**/__tests__): a real NocoBase app per file (SQLite in memory) and the DingTalk emulator
+// over HTTP; the tests of the modules shared with the browser run in the client project (src/client/vitest.config.mts).
+// @nocobase/test 2.1 ships no ES build, so it is aliased to its CommonJS entry (why 2.1: docs/design.md, "Test
+// harness versions"). The emulator is imported from this repository's source, the same files its own tests run,
+// rather than through whatever node_modules/@opensso/dingtalk-emulator links to.
 export default defineConfig({
   resolve: {
     alias: [
@@ -21,7 +23,7 @@ export default defineConfig({
   test: {
     name: 'plugin-server',
     root: fileURLToPath(new URL('.', import.meta.url)),
-    include: ['src/server/**/__tests__/**/*.test.ts', 'src/__tests__/**/*.test.ts'],
+    include: ['src/server/**/__tests__/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,

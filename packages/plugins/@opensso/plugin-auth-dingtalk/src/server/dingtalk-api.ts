@@ -1,6 +1,6 @@
 /**
  * The DingTalk Open Platform calls of the browser sign-in, one typed function each. The contract is
- * `shared/dingtalk-api.md` section 1; links point to DingTalk's own pages. Requests are built here and every
+ * `docs/dingtalk-api.md` section 1; links point to DingTalk's own pages. Requests are built here and every
  * answer is checked against a zod schema before anything reads it: DingTalk's answers are input like any other.
  */
 import { z } from 'zod';
@@ -178,7 +178,7 @@ const TopapiEnvelopeSchema = z.object({
 });
 
 /**
- * The older "topapi": always HTTP 200, `errcode != 0` is the error (dingtalk-api.md 2.2). A read: retried once
+ * The older "topapi": always HTTP 200, `errcode != 0` is the error (docs/dingtalk-api.md 2.2). A read: retried once
  * after a 5xx or a dropped connection.
  */
 async function topapi<T>(
@@ -250,7 +250,7 @@ export async function getOrgUser(
   };
 }
 
-/** topapi errcodes (dingtalk-api.md 2.2) to our codes. */
+/** topapi errcodes (docs/dingtalk-api.md 2.2) to our codes. */
 function classifyTopapi(errcode: number, subCode: string, requestId: string | undefined): SignInError {
   const base = { requestId, dingtalkCode: `errcode-${errcode}${subCode ? `/${subCode}` : ''}` };
   if (errcode === 88 || errcode === 40014 || subCode === '40014') {
@@ -310,7 +310,7 @@ async function call(endpoint: string, url: string, init: RequestInit, options: C
 }
 
 /**
- * Maps a DingTalk error answer to one of our codes (dingtalk-api.md 1.2, 1.3 and 3). Throttling is checked before
+ * Maps a DingTalk error answer to one of our codes (docs/dingtalk-api.md 1.2, 1.3 and 3). Throttling is checked before
  * the 403 rule: DingTalk also answers a QPS limit with a 403 `Forbidden.AccessDenied.QpsLimitForApi`.
  */
 function classify(

@@ -1,5 +1,5 @@
 /**
- * The DingTalk module against the emulator over HTTP: each DingTalk answer of dingtalk-api.md section 1 maps to
+ * The DingTalk module against the emulator over HTTP: each DingTalk answer of docs/dingtalk-api.md section 1 maps to
  * one of our codes, and every answer goes through a schema.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

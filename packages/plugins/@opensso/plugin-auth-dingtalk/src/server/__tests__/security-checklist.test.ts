@@ -1,5 +1,5 @@
 /**
- * shared/security-checklist.md, row by row, against a real NocoBase app and the DingTalk emulator over HTTP.
+ * The security checklist (docs/security.md, "The checklist, row by row"), against a real NocoBase app and the DingTalk emulator over HTTP.
  * Each test is named after its row; docs/security.md maps every row to its test. Rows proven by unit tests
  * (A8, B1's table, E2–E4 per answer) are named the same way in one-time-store, return-path and dingtalk-api tests.
  */
