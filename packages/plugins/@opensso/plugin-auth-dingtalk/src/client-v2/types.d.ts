@@ -1,24 +1,17 @@
 /**
- * The few host APIs the v2 bundle uses. NocoBase's modern client (`/v/`) provides these modules at run time through
- * RequireJS; `@nocobase/client-v2` and `@nocobase/flow-engine` are not published on the registry, so only what is
- * used is declared, read from @nocobase/plugin-auth 2.2.15's `dist/client-v2/*.d.ts` and the host bundle of
- * @nocobase/app 2.2.15 (`dist/client/v/assets/index-*.js`). antd, react-i18next and the v1 Authenticator type come
- * from ../client/types.d.ts.
+ * The v2 host's own module, which has no installable typings: `@nocobase/client-v2` is not published on the npm
+ * registry at any version (nor `@nocobase/flow-engine`). NocoBase's modern client (`/v/`) provides it at run time
+ * through RequireJS. Declared here is only what this bundle uses, read from the declarations that reference it in
+ * @nocobase/plugin-auth 2.2.15's `dist/client-v2/*.d.ts` and from the host bundle of @nocobase/app 2.2.15
+ * (`dist/client/v/assets/index-*.js`). plugin-auth's own `client-v2` typings, antd, react-i18next and the SDK are
+ * the real packages (see ../client/types.d.ts).
  */
 
 declare module '@nocobase/client-v2' {
-  import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+  import type { APIClient as SdkAPIClient } from '@nocobase/sdk';
 
-  export interface Auth {
-    setAuthenticator(authenticator: string): void;
-    setToken(token: string): void;
-    readonly token: string;
-  }
-
-  export class APIClient {
-    auth: Auth;
-    request<T = unknown>(config: AxiosRequestConfig & { skipNotify?: boolean; skipAuth?: boolean }): Promise<AxiosResponse<T>>;
-  }
+  /** The v2 page's API client: the SDK's (real typings, @nocobase/sdk 2.2.15). */
+  export class APIClient extends SdkAPIClient {}
 
   export class PluginManager {
     get<T extends abstract new (...args: never[]) => unknown>(plugin: T): InstanceType<T> | undefined;
@@ -31,6 +24,7 @@ declare module '@nocobase/client-v2' {
     getPublicPath(): string;
   }
 
+  /** plugin-auth's `PluginAuthClientV2` extends it (`dist/client-v2/plugin.d.ts`). */
   export class Plugin {
     constructor(options: unknown, app: Application);
     protected app: Application;
@@ -46,28 +40,4 @@ declare module '@nocobase/client-v2' {
 
   /** A public path without the modern client's prefix: `/v/` → `/`, `/nocobase/v/` → `/nocobase/`. */
   export function stripModernClientPrefix(publicPath: string): string;
-}
-
-declare module '@nocobase/plugin-auth/client-v2' {
-  import type { ComponentType, Context } from 'react';
-  import { Plugin } from '@nocobase/client-v2';
-  import type { Authenticator } from '@nocobase/plugin-auth/client';
-
-  type LoaderOf<P = Record<string, never>> = () => Promise<{ default: ComponentType<P> }>;
-
-  /** plugin-auth 2.2.15 `client-v2/plugin.d.ts`: every form and button is an async loader. */
-  export type AuthOptions = {
-    signInFormLoader?: LoaderOf<{ authenticator: Authenticator }>;
-    signUpFormLoader?: LoaderOf<{ authenticatorName: string }>;
-    signInButtonLoader?: LoaderOf<{ authenticator: Authenticator }>;
-    adminSettingsFormLoader?: LoaderOf;
-  };
-
-  export class PluginAuthClientV2 extends Plugin {
-    registerType(authType: string, options: AuthOptions): void;
-  }
-
-  export const AuthenticatorsContext: Context<Authenticator[]>;
-
-  export default PluginAuthClientV2;
 }

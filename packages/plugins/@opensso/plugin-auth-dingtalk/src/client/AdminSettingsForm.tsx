@@ -1,4 +1,4 @@
-import type { ISchema } from '@formily/react';
+import type { ISchema } from '@formily/json-schema';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
 import { Alert } from 'antd';
 import React, { useMemo } from 'react';

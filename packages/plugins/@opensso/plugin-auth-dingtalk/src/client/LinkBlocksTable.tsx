@@ -1,5 +1,5 @@
 import { useAPIClient } from '@nocobase/client';
-import { Alert, App, Button, Popconfirm, Space, Table, TableColumn, Typography } from 'antd';
+import { Alert, App, Button, Popconfirm, Space, Table, TableColumnsType, Typography } from 'antd';
 import React, { useCallback, useEffect, useState } from 'react';
 import { Shown, shownFromError, textOf } from './landing';
 import { LinkBlockRow, linkBlocksPageFromBody, linkBlocksRequest, removedByMessage, removeLinkBlockRequest, userLabel } from './link-blocks';
@@ -64,7 +64,7 @@ export function LinkBlocksTable({ authenticator, refreshKey }: { authenticator: 
     await load(page);
   };
 
-  const columns: TableColumn<LinkBlockRow>[] = [
+  const columns: TableColumnsType<LinkBlockRow> = [
     {
       key: 'user',
       title: t('User'),

@@ -1,5 +1,5 @@
 import { useAPIClient } from '@nocobase/client';
-import { Alert, App, Button, Card, Popconfirm, Select, Space, Table, TableColumn, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Select, Space, Table, TableColumnsType, Typography } from 'antd';
 import React, { useCallback, useEffect, useState } from 'react';
 import { Shown, shownFromError, textOf } from './landing';
 import { LinkBlocksTable } from './LinkBlocksTable';
@@ -120,7 +120,7 @@ export function DingTalkLinksSettings() {
     await load(query);
   };
 
-  const columns: TableColumn<LinkRow>[] = [
+  const columns: TableColumnsType<LinkRow> = [
     {
       key: 'user',
       title: t('User'),

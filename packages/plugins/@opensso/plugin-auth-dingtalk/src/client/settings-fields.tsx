@@ -122,7 +122,7 @@ export function MatchBySelect({ value, onChange, disabled, readOnly }: FieldProp
   const { t } = useDingTalkTranslation();
   const labels = useMatchRuleLabels();
   return (
-    <Select<MatchRule>
+    <Select<MatchRule[]>
       mode="multiple"
       aria-label={t('Match existing users by')}
       value={value === undefined ? DEFAULT_MATCH_BY : normalizeMatchBy(value)}
@@ -139,7 +139,7 @@ export function MatchBySelect({ value, onChange, disabled, readOnly }: FieldProp
 export function CorpIdsSelect({ value, onChange, disabled, readOnly }: FieldProps<string[]>) {
   const { t } = useDingTalkTranslation();
   return (
-    <Select<string>
+    <Select<string[]>
       mode="tags"
       open={false}
       suffixIcon={null}

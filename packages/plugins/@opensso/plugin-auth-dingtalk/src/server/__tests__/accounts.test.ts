@@ -3,6 +3,8 @@
  * profile sync, and self-service linking (checklist A9).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The browser's readers of these answers, run on what the server really sends (the types are shared: src/api-answers.ts).
+import { completedLinkFromBody, linksPageFromBody, myLinksFromBody } from '../../client/links';
 import {
   people,
   APP_URL,
@@ -194,8 +196,12 @@ describe('self-service linking (checklist A9)', () => {
     const done = await agent.post('/api/dingtalk:completeLink').send({ authenticator: name });
     expect(done.status).toBe(200);
     expect(done.body.data.nickname).toBe(identity.nick);
+    expect(completedLinkFromBody(done.body)).toEqual({ authenticator: name, nickname: identity.nick });
     const mine = await agent.get('/api/dingtalk:listMyLinks');
     expect(mine.body.data.map((l: { authenticator: string }) => l.authenticator)).toEqual([name]);
+    const [read] = myLinksFromBody(mine.body);
+    expect(read).toEqual({ authenticator: name, nickname: identity.nick, linkedAt: expect.any(String) });
+    expect(Number.isNaN(Date.parse(read.linkedAt!))).toBe(false);
     const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
     expect(signIn!.body.data.user.id).toBe(user.get('id'));
   });
@@ -281,6 +287,10 @@ describe('self-service linking (checklist A9)', () => {
     expect(list.status).toBe(200);
     expect(list.body.meta.count).toBe(1);
     expect(list.body.data[0]).toMatchObject({ uuid: identity.unionId, user: { id: signIn!.body.data.user.id } });
+    const page = linksPageFromBody(list.body);
+    expect(page.count).toBe(1);
+    expect(page.rows[0]).toMatchObject({ userId: signIn!.body.data.user.id, uuid: identity.unionId, unionId: identity.unionId, nickname: identity.nick });
+    expect(page.rows[0].user?.id).toBe(signIn!.body.data.user.id);
 
     // NocoBase's "admin" role holds `pm.*`, hence the `pm.auth.dingtalk` snippet; a member does not.
     const adminUser = await users().create({ values: { nickname: 'Admin', roles: ['admin'] } });
