@@ -5,7 +5,7 @@ import { assertSnippet, currentUserId } from './current-user';
 import { listBlocks, unblock, unlinkAndBlock } from './link-blocks';
 import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from './public-url';
 import { sanitizeReturnPath } from './return-path';
-import { asSignInError, logFailure, SignInError, toHttpError } from './sign-in-error';
+import { answerWithError, asSignInError, logFailure, SignInError, toHttpError } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
 
 type Handler = (ctx: Context) => Promise<unknown>;
@@ -24,9 +24,7 @@ function action(step: string, handler: Handler) {
       const failure = asSignInError(error);
       const name = ctx.get('X-Authenticator') || (ctx.action.params.values as { authenticator?: unknown })?.authenticator;
       logFailure(ctx, step, typeof name === 'string' ? name : undefined, failure);
-      const { status, message, code } = toHttpError(ctx, failure);
-      ctx.status = status;
-      ctx.body = { errors: [{ message, code, ...(failure.detail ? { detail: failure.detail } : {}) }] };
+      answerWithError(ctx, toHttpError(ctx, failure));
       ctx.withoutDataWrapping = true;
       return;
     }

@@ -15,13 +15,12 @@ import { AppTokenCache } from './app-token';
 import { readAuthenticator } from './authenticators';
 import { consumeTicket, cookieOptions, mintBinding, readBinding } from './browser-binding';
 import { callbackQuery } from './callback-redaction';
-import { checkState, readCode, single } from './callback-check';
+import { authCodeOf, checkState, VerifiedCallback } from './callback-check';
 import { buildAuthorizationUrl, exchangeAuthCode, getCurrentUser, getUserIdByUnionId, hostsFromEnv } from './dingtalk-api';
 import { FlowStores, PendingSignIn, TICKET_TTL_MS } from './flow-state';
 import { callOptions, resolveSignInUser } from './flow-steps';
 import type { Linking } from './linking';
-import type { LockLike } from './one-time-store';
-import { sha256 } from './one-time-store';
+import { LockLike, sha256 } from './one-time-store';
 import { DingTalkOptions, readOptions } from './options';
 import { appPageUrl, callbackUrl, signInPageUrl } from './public-url';
 import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
@@ -89,15 +88,13 @@ export class BrowserSignIn {
     // DingTalk's request ids of this sign-in, for the log line that ends it.
     const requestIds: string[] = [];
     try {
-      pending = await checkState(query, readBinding(ctx), this.stores.states);
-      const error = single(query.error);
-      if (error) {
-        throw new SignInError(error === 'access_denied' ? 'CANCELLED' : 'DINGTALK_ERROR', { dingtalkCode: error });
-      }
-      const code = readCode(query);
+      const callback = await checkState(query, readBinding(ctx), this.stores.states);
+      pending = callback.pending;
+      // A cancel, DingTalk's refusal or a missing code ends the sign-in before the authenticator is even read.
+      authCodeOf(callback);
       const authenticator = await readAuthenticator(ctx, pending.authenticator);
       const options = readOptions(authenticator.options);
-      const identity = await this.identify(ctx, authenticator.name, options, code, requestIds);
+      const identity = await this.identify(ctx, authenticator.name, options, callback, requestIds);
 
       if (pending.purpose === 'link') return this.linking.land(ctx, pending, authenticator.name, identity, requestIds);
 
@@ -134,12 +131,12 @@ export class BrowserSignIn {
     ctx: Context,
     authenticator: string,
     options: DingTalkOptions,
-    code: string,
+    callback: VerifiedCallback,
     requestIds: string[],
   ): Promise<DingTalkIdentity> {
     const hosts = hostsFromEnv();
     const calls = callOptions(ctx, authenticator, requestIds);
-    const token = await exchangeAuthCode(hosts, { ...options, code }, calls);
+    const token = await exchangeAuthCode(hosts, { ...options, callback }, calls);
     if (options.allowedCorpIds.length > 0 && !(token.corpId && options.allowedCorpIds.includes(token.corpId))) {
       throw new SignInError('ORGANIZATION_NOT_ALLOWED', { status: 403, dingtalkCode: token.corpId ? 'corp-not-allowed' : 'no-corp' });
     }

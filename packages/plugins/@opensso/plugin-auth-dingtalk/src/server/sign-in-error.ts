@@ -113,8 +113,11 @@ export const errorBodyWithDetail = {
     const { code, detail } = (error ?? {}) as Partial<HttpError>;
     return isErrorCode(code) && isSafeDetail(detail);
   },
-  render: (error: HttpError, ctx: Context) => {
-    ctx.status = error.status;
-    ctx.body = { errors: [{ message: error.message, code: error.code, detail: error.detail }] };
-  },
+  render: (error: HttpError, ctx: Context) => answerWithError(ctx, error),
 };
+
+/** NocoBase's error body, `{ errors: [{ message, code }] }`, with the detail when there is one. */
+export function answerWithError(ctx: Context, error: HttpError): void {
+  ctx.status = error.status;
+  ctx.body = { errors: [{ message: error.message, code: error.code, ...(error.detail ? { detail: error.detail } : {}) }] };
+}
