@@ -23,9 +23,9 @@ import { Sealer } from './sealed';
 import { sharedLock } from './shared-lock';
 
 export class SignInFlow {
-  readonly browser: BrowserSignIn;
-  readonly linking: Linking;
-  readonly inApp: InAppSignIn;
+  private readonly browser: BrowserSignIn;
+  private readonly linking: Linking;
+  private readonly inApp: InAppSignIn;
 
   constructor(cache: () => CacheLike, lock: LockLike, sealer: Sealer = new Sealer()) {
     const stores = new FlowStores(sealer, cache, lock);
