@@ -15,9 +15,8 @@ import { assertSnippet, currentUserId } from './current-user';
 import { listBlocks, unblock, unlinkAndBlock } from './link-blocks';
 import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from './public-url';
 import { sanitizeReturnPath } from './return-path';
-import { SignInError } from './sign-in-error';
-import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
-import { toHttpError } from './translate';
+import { answerWithError, asSignInError, logFailure, SignInError, toHttpError } from './sign-in-error';
+import { SignInFlow } from './sign-in-flow';
 
 type Handler = (ctx: Context) => Promise<unknown>;
 
@@ -35,9 +34,7 @@ function action(step: string, handler: Handler) {
       const failure = asSignInError(error);
       const name = ctx.get('X-Authenticator') || (ctx.action.params.values as { authenticator?: unknown })?.authenticator;
       logFailure(ctx, step, typeof name === 'string' ? name : undefined, failure);
-      const { status, message, code } = toHttpError(ctx, failure);
-      ctx.status = status;
-      ctx.body = { errors: [{ message, code, ...(failure.detail ? { detail: failure.detail } : {}) }] };
+      answerWithError(ctx, toHttpError(ctx, failure));
       ctx.withoutDataWrapping = true;
       return;
     }
@@ -73,7 +70,7 @@ async function dingtalkAuthenticators(db: Database): Promise<Map<string, Model>>
   return new Map(rows.map((row: Model) => [row.get('name') as string, row]));
 }
 
-/** The HTTP actions of the `dingtalk` resource; the flow itself lives in `sign-in-flow.ts`. */
+/** The HTTP actions of the `dingtalk` resource; the flows live in `browser-sign-in.ts`, `linking.ts` and `in-app-sign-in.ts`. */
 export function createActions(flow: SignInFlow) {
   return {
     [ACTIONS.getAuthUrl]: action('start', async (ctx): Promise<UrlAnswer> => {

@@ -4,6 +4,7 @@
  * answer is checked against a zod schema before anything reads it: DingTalk's answers are input like any other.
  */
 import { z } from 'zod';
+import { authCodeOf, type VerifiedCallback } from './callback-check';
 import { SignInError } from './sign-in-error';
 
 export interface DingTalkHosts {
@@ -103,12 +104,16 @@ const ErrorBodySchema = z.object({
   accessdenieddetail: z.object({ requiredScopes: z.array(z.string()).optional() }).partial().optional(),
 });
 
-/** Exchanges the browser's one-time auth code. Never retried: a second try with the same code cannot succeed. */
+/**
+ * Exchanges the browser's one-time auth code. Never retried: a second try with the same code cannot succeed.
+ * Takes the callback only as `checkState` returns it (callback-check.ts), never a bare code.
+ */
 export async function exchangeAuthCode(
   hosts: DingTalkHosts,
-  params: { clientId: string; clientSecret: string; code: string },
+  params: { clientId: string; clientSecret: string; callback: VerifiedCallback },
   options: CallOptions,
 ): Promise<UserAccessToken> {
+  const code = authCodeOf(params.callback);
   const body = await call(
     'userAccessToken',
     `${hosts.apiUrl}${USER_ACCESS_TOKEN_PATH}`,
@@ -118,7 +123,7 @@ export async function exchangeAuthCode(
       body: JSON.stringify({
         clientId: params.clientId,
         clientSecret: params.clientSecret,
-        code: params.code,
+        code,
         grantType: 'authorization_code',
       }),
     },

@@ -2,8 +2,8 @@ import { AuthConfig, BaseAuth } from '@nocobase/auth';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
 import { isBusy, retryWhenBusy } from './db-errors';
-import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
-import { toHttpError } from './translate';
+import { asSignInError, logFailure, toHttpError } from './sign-in-error';
+import { SignInFlow } from './sign-in-flow';
 
 /**
  * The `dingtalk` auth type. NocoBase's `auth:signIn` calls `validate()`; the only proofs it accepts are the

@@ -11,8 +11,8 @@ import { ensureUniqueLinkIndex } from './link-index';
 import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
 import { redactLoggedParams } from './request-log-redaction';
 import { Sealer } from './sealed';
+import { errorBodyWithDetail } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
-import { errorBodyWithDetail } from './translate';
 
 type Translate = (key: string, values: Record<string, unknown>) => string;
 

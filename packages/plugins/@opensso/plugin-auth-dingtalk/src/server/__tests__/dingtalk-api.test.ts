@@ -11,6 +11,10 @@ import {
   hostsFromEnv,
   type DingTalkHosts,
 } from '../dingtalk-api';
+import { checkState, type VerifiedCallback } from '../callback-check';
+import type { PendingSignIn } from '../flow-state';
+import { newSecret, OneTimeStore, sha256, type CacheLike } from '../one-time-store';
+import { Sealer } from '../sealed';
 import { SignInError } from '../sign-in-error';
 
 const client = { clientId: 'apitestclient', clientSecret: 'api-test-secret' };
@@ -18,7 +22,28 @@ let emulator: Emulator;
 let hosts: DingTalkHosts;
 const call = { timeoutMs: 1000 };
 
-async function mintCode(identity = 'zhangsan'): Promise<string> {
+/** A map with NocoBase Cache's get/set/del, enough for the states' record of use. */
+const used = new Map<string, unknown>();
+const cache: CacheLike = {
+  get: async (key) => used.get(key),
+  set: async (key, value) => void used.set(key, value),
+  del: async (key) => void used.delete(key),
+};
+const states = new OneTimeStore<PendingSignIn>(
+  new Sealer(() => 'api-test-app-key'),
+  () => cache,
+  { runExclusive: (_key, fn) => fn() },
+  'auth-dingtalk:state',
+  () => 60_000,
+);
+
+/**
+ * A person approves at the emulator; its redirect, carrying a state this browser was issued, goes through the real
+ * state check: the only way to a callback the code exchange accepts.
+ */
+async function mintCallback(identity = 'zhangsan'): Promise<VerifiedCallback> {
+  const binding = newSecret();
+  const state = states.issue({ purpose: 'signin', authenticator: 'api', returnPath: '/admin', binding: sha256(binding) });
   const res = await fetch(`${emulator.url}/oauth2/auth/approve`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -26,12 +51,13 @@ async function mintCode(identity = 'zhangsan'): Promise<string> {
       identity,
       client_id: client.clientId,
       redirect_uri: 'http://app.test/api/dingtalk:redirect',
-      state: 's',
+      state,
       scope: 'openid',
     }),
     redirect: 'manual',
   });
-  return new URL(res.headers.get('location')!).searchParams.get('authCode')!;
+  const query = Object.fromEntries(new URL(res.headers.get('location')!).searchParams);
+  return checkState(query, { value: binding }, states);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -77,7 +103,7 @@ describe('hosts and the authorization URL', () => {
 
 describe('code exchange and profile', () => {
   it('exchanges a code and reads the profile', async () => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     expect(token.accessToken).toBeTruthy();
     const profile = await getCurrentUser(hosts, token.accessToken, call);
     expect(profile.unionId).toBeTruthy();
@@ -85,14 +111,14 @@ describe('code exchange and profile', () => {
   });
 
   it('E4 a used code maps to DINGTALK_CODE_INVALID', async () => {
-    const code = await mintCode();
-    await exchangeAuthCode(hosts, { ...client, code }, call);
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code }, call))).toBe('DINGTALK_CODE_INVALID');
+    const callback = await mintCallback();
+    await exchangeAuthCode(hosts, { ...client, callback }, call);
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, callback }, call))).toBe('DINGTALK_CODE_INVALID');
   });
 
   it('E4 a wrong client secret maps to DINGTALK_CREDENTIALS_INVALID', async () => {
-    const code = await mintCode();
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, clientSecret: 'wrong', code }, call))).toBe(
+    const callback = await mintCallback();
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, clientSecret: 'wrong', callback }, call))).toBe(
       'DINGTALK_CREDENTIALS_INVALID',
     );
   });
@@ -102,7 +128,7 @@ describe('code exchange and profile', () => {
   });
 
   it('E4 a 403 names the required scope', async () => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     emulator.setFault({ mode: 'forbidden', endpoint: 'me' });
     try {
       await getCurrentUser(hosts, token.accessToken, call);
@@ -116,21 +142,21 @@ describe('code exchange and profile', () => {
 
   it('E4 rate limiting maps to DINGTALK_RATE_LIMITED', async () => {
     emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken' });
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call))).toBe('DINGTALK_RATE_LIMITED');
     emulator.setFault({ mode: 'rate-limit', endpoint: 'userAccessToken', status: 429 });
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_RATE_LIMITED');
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call))).toBe('DINGTALK_RATE_LIMITED');
   });
 
   it('E2 the code exchange is not retried after a 5xx', async () => {
     emulator.setFault({ mode: 'server-error', endpoint: 'userAccessToken', times: 1 });
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_UNAVAILABLE');
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call))).toBe('DINGTALK_UNAVAILABLE');
     expect(emulator.counters()['POST /v1.0/oauth2/userAccessToken']).toBe(1);
   });
 
   it('E2 the profile read is retried once after a 5xx or a reset connection', async () => {
     for (const mode of ['server-error', 'reset'] as const) {
       emulator.reset();
-      const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+      const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
       emulator.setFault({ mode, endpoint: 'me', times: 1 });
       const profile = await getCurrentUser(hosts, token.accessToken, call);
       expect(profile.unionId).toBeTruthy();
@@ -139,14 +165,14 @@ describe('code exchange and profile', () => {
   });
 
   it('E2 gives up after two 5xx answers to the profile read', async () => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     emulator.setFault({ mode: 'server-error', endpoint: 'me' });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_UNAVAILABLE');
     expect(emulator.counters()['GET /v1.0/contact/users/me']).toBe(2);
   });
 
   it('E1 a hanging DingTalk is abandoned after the timeout, without a retry', async () => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     emulator.setFault({ mode: 'hang', endpoint: 'me' });
     const started = Date.now();
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, { timeoutMs: 300 }))).toBe('DINGTALK_UNAVAILABLE');
@@ -159,19 +185,19 @@ describe('code exchange and profile', () => {
     ['bad-json', 'array'],
     ['bad-json', 'wrong-types'],
   ] as const)('E3 a %s (%s) answer maps to DINGTALK_BAD_RESPONSE', async (mode, variant) => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     emulator.setFault({ mode, endpoint: 'me', ...(variant ? { variant } : {}) });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('DINGTALK_BAD_RESPONSE');
   });
 
   it('E3 a profile without unionId maps to PROFILE_INCOMPLETE', async () => {
-    const token = await exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call);
+    const token = await exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call);
     emulator.setFault({ mode: 'bad-json', endpoint: 'me', variant: 'missing-field' });
     expect(await codeOf(getCurrentUser(hosts, token.accessToken, call))).toBe('PROFILE_INCOMPLETE');
   });
 
   it('E3 a garbled token answer maps to DINGTALK_BAD_RESPONSE', async () => {
     emulator.setFault({ mode: 'garbage', endpoint: 'userAccessToken' });
-    expect(await codeOf(exchangeAuthCode(hosts, { ...client, code: await mintCode() }, call))).toBe('DINGTALK_BAD_RESPONSE');
+    expect(await codeOf(exchangeAuthCode(hosts, { ...client, callback: await mintCallback() }, call))).toBe('DINGTALK_BAD_RESPONSE');
   });
 });
