@@ -105,9 +105,9 @@ export class SignInFlow {
     private readonly lock: LockLike,
     sealer: Sealer = new Sealer(),
   ) {
-    this.states = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:state', this.stateTtlMs);
-    this.tickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
-    this.linkTickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
+    this.states = new OneTimeStore(sealer, cache, 'auth-dingtalk:state', this.stateTtlMs);
+    this.tickets = new OneTimeStore(sealer, cache, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
+    this.linkTickets = new OneTimeStore(sealer, cache, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
     this.appTokens = new AppTokenCache(cache, sharedLock(cache, lock));
   }
 
