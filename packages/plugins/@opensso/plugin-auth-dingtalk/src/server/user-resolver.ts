@@ -12,7 +12,7 @@ import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
 import { isBlocked, unblock } from './link-blocks';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
-import { lastDigits, samePhone, storedPhone } from './phone';
+import { samePhone, storedForms, storedPhone } from './phone';
 import { SignInError } from './sign-in-error';
 import { inWriteTurn, writeTransaction } from './write-transaction';
 
@@ -139,13 +139,14 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
 }
 
 /**
- * Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads, a number
- * stored without its country being one of `defaultCountry`.
+ * Exactly one user whose stored number is this DingTalk number written in one of the forms `storedForms` lists
+ * (an exact lookup through the unique index of users.phone), a number stored without its country being one of
+ * `defaultCountry`.
  */
 async function findByPhone(db: Database, profile: DingTalkProfile, defaultCountry: string): Promise<Model | undefined> {
   if (!profile.mobile) return undefined;
   const phone = { mobile: profile.mobile, stateCode: profile.stateCode };
-  const candidates = await db.getRepository('users').find({ filter: { phone: { $includes: lastDigits(phone) } } });
+  const candidates = await db.getRepository('users').find({ filter: { phone: { $in: storedForms(phone, defaultCountry) } } });
   const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone, defaultCountry));
   if (matches.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
   return matches[0];
