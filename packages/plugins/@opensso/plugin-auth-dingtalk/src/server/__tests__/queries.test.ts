@@ -23,7 +23,8 @@ afterAll(async () => {
 /** The SQL statements run while `fn` runs. */
 async function statements(db: Database, fn: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
-  const options = db.sequelize.options as { logging?: unknown };
+  // Sequelize reads `options.logging` at each query; its public types leave `options` out.
+  const options = (db.sequelize as unknown as { options: { logging?: unknown } }).options;
   const previous = options.logging;
   options.logging = (sql: string) => seen.push(sql);
   try {
