@@ -14,6 +14,8 @@ export default defineConfig({
       'src/server/__tests__/linking.test.ts',
       'src/server/__tests__/accounts.test.ts',
       'src/server/__tests__/first-sign-in-load.test.ts',
+      'src/server/__tests__/first-sign-in-scale.test.ts',
+      'src/server/__tests__/queries.test.ts',
     ],
     globalSetup: ['src/server/__tests__/postgres-setup.ts'],
     env: { ...base.test?.env, DB_DIALECT: 'postgres', DB_STORAGE: '' },
