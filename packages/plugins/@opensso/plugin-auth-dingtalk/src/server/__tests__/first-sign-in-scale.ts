@@ -80,9 +80,8 @@ export async function firstSignInAtScale(h: Harness, userCount: number, samples 
 
 /** The database's plan for the lookup `user-resolver.ts` makes, with the forms of one number. */
 export async function phoneLookupPlan(db: Database): Promise<string[]> {
-  const table = db.getCollection('users').getTableNameWithSchema() as string;
   const forms = storedForms({ mobile: '15500000042', stateCode: '86' }, '86').map((form) => db.sequelize.escape(form));
-  const select = `SELECT * FROM ${db.sequelize.getQueryInterface().quoteIdentifiers(table)} WHERE phone IN (${forms.join(', ')})`;
+  const select = `SELECT * FROM ${db.getCollection('users').quotedTableName()} WHERE phone IN (${forms.join(', ')})`;
   if (db.sequelize.getDialect() === 'sqlite') {
     const [rows] = await db.sequelize.query(`EXPLAIN QUERY PLAN ${select}`);
     return (rows as Array<{ detail: string }>).map((row) => row.detail);

@@ -9,6 +9,7 @@
  * Both divided by `count`. The emulator runs in this process too; its frames are not the plugin's.
  */
 import { Session } from 'node:inspector';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Harness, signInWithDingTalk } from './harness';
 
@@ -20,7 +21,7 @@ export interface PluginTime {
   busyMsPerSignIn: number;
 }
 
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_DIR = `${resolve(__dirname, '..')}/`;
 
 interface ProfileNode {
   id: number;
