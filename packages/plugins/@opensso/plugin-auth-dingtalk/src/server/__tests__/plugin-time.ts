@@ -78,7 +78,7 @@ export async function pluginTimePerSignIn(h: Harness, identity: Record<string, s
       if (byId.get(id)!.callFrame.functionName !== '(idle)') busy += micros;
       if (isPlugin(byId.get(id)!.callFrame.url)) self += micros;
       if (process.env.PLUGIN_TIME_DEBUG && inPlugin(id)) {
-        // The outermost... innermost plugin frame and the first frame below it outside the plugin.
+        // PLUGIN_TIME_DEBUG=1: where the time goes, by the innermost plugin frame and what it called.
         let at: number | undefined = id;
         let below = id;
         while (at !== undefined && !isPlugin(byId.get(at)!.callFrame.url)) {
