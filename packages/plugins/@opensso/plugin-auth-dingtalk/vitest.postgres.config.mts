@@ -9,7 +9,14 @@ export default defineConfig({
   test: {
     ...base.test,
     name: 'plugin-server-postgres',
-    include: ['src/server/__tests__/sign-in.test.ts', 'src/server/__tests__/linking.test.ts', 'src/server/__tests__/accounts.test.ts'],
+    include: [
+      'src/server/__tests__/sign-in.test.ts',
+      'src/server/__tests__/linking.test.ts',
+      'src/server/__tests__/accounts.test.ts',
+      'src/server/__tests__/first-sign-in-load.test.ts',
+      'src/server/__tests__/first-sign-in-scale.test.ts',
+      'src/server/__tests__/queries.test.ts',
+    ],
     globalSetup: ['src/server/__tests__/postgres-setup.ts'],
     env: { ...base.test?.env, DB_DIALECT: 'postgres', DB_STORAGE: '' },
   },

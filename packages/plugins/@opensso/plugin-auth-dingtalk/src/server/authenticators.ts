@@ -38,8 +38,17 @@ export async function readAuthenticator(ctx: Context, name: unknown): Promise<Au
     name,
     title: row.get('title') as string | undefined,
     authType: AUTH_TYPE,
-    options: environment ? environment.renderJsonTemplate(options, { omit: OPTIONS_NOT_FROM_ENV }) : options,
+    options: environment && hasTemplate(options) ? environment.renderJsonTemplate(options, { omit: OPTIONS_NOT_FROM_ENV }) : options,
   };
+}
+
+/**
+ * Whether options hold a `{{…}}` to render. NocoBase's renderer costs about a millisecond and a half a call, and a
+ * sign-in reads its authenticator at each step: options without a variable are used as they are, which is what
+ * rendering them would give.
+ */
+function hasTemplate(options: unknown): boolean {
+  return JSON.stringify(options).includes('{{');
 }
 
 /** The parts of plugin-auth's Storer this needs (`app.authManager.storer`). */

@@ -4,7 +4,7 @@
  * value (`one-time-store.ts`) remembering the hash of the browser's binding cookie (`browser-binding.ts`).
  */
 import type { DingTalkIdentity } from './user-resolver';
-import { CacheLike, LockLike, OneTimeStore } from './one-time-store';
+import { CacheLike, OneTimeStore } from './one-time-store';
 import { Sealer } from './sealed';
 
 export type Purpose = 'signin' | 'link';
@@ -46,9 +46,9 @@ export class FlowStores {
   /** One lifetime for the state and the binding cookie that goes with it (checklist G10). */
   readonly stateTtlMs = ttlFromEnv('DINGTALK_STATE_TTL_SECONDS', STATE_TTL_MS);
 
-  constructor(sealer: Sealer, cache: () => CacheLike, lock: LockLike) {
-    this.states = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:state', this.stateTtlMs);
-    this.tickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
-    this.linkTickets = new OneTimeStore(sealer, cache, lock, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
+  constructor(sealer: Sealer, cache: () => CacheLike) {
+    this.states = new OneTimeStore(sealer, cache, 'auth-dingtalk:state', this.stateTtlMs);
+    this.tickets = new OneTimeStore(sealer, cache, 'auth-dingtalk:ticket', () => TICKET_TTL_MS);
+    this.linkTickets = new OneTimeStore(sealer, cache, 'auth-dingtalk:link-ticket', () => TICKET_TTL_MS);
   }
 }

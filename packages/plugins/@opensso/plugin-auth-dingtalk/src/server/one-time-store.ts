@@ -1,13 +1,15 @@
 /**
  * Single-use, expiring values (sign-in states, hand-off tickets). The value travels sealed (`sealed.ts`): nothing is
  * stored when one is issued, so no flood of issued values can evict another. What is stored is the fact that one was
- * used, from its first use until it expires, in NocoBase's cache (shared by every app node when the cache is Redis):
- * with Redis by one atomic `SET NX`, so two nodes racing with one value cannot both win; in memory (one node) under
- * NocoBase's lock manager.
+ * used, from its first use until it expires: with NocoBase's cache in Redis (shared by every app node) by one atomic
+ * `SET NX`, so two nodes racing with one value cannot both win; otherwise (one node) in this process's table of used
+ * ids (`used-ids.ts`), where checking and recording are one synchronous step. No lock either way: NocoBase's local
+ * lock manager keeps every key it is given for the life of the process.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { redisClientOf } from './redis-client';
 import type { Sealer } from './sealed';
+import { UsedIds } from './used-ids';
 
 /** The part of NocoBase's Cache this store needs (`app.cache`). */
 export interface CacheLike {
@@ -64,16 +66,20 @@ function isEnvelope<T>(value: unknown): value is Envelope<T> {
 export const CLOCK_SKEW_MS = 30_000;
 
 export class OneTimeStore<T> {
+  /** Uses recorded in this process when the cache is not Redis. */
+  readonly used: UsedIds;
+
   constructor(
     private readonly sealer: Sealer,
     /** Looked up at each use: NocoBase may replace `app.cache` when the app restarts. */
     private readonly cache: () => CacheLike,
-    private readonly lock: LockLike,
     /** Names the kind of value: sealed with it (a state never opens as a ticket) and prefixes its cache keys. */
     private readonly prefix: string,
     private readonly ttlMs: () => number,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+  ) {
+    this.used = new UsedIds(now);
+  }
 
   /** The sealed value, redeemable once until the lifetime ends. */
   issue(value: T): string {
@@ -98,36 +104,17 @@ export class OneTimeStore<T> {
     return first ? envelope.v : null;
   }
 
-  /**
-   * Records the first use of an id; false when it was already used. With the cache in Redis, one `SET NX` decides
-   * for every node at once; otherwise (one node, its memory) a get and a set under NocoBase's lock manager.
-   */
+  /** Records the first use of an id; false when it was already used. */
   private async recordUse(id: string, ttlMs: number): Promise<boolean> {
     const cache = this.cache();
-    const key = this.usedKey(id);
     const redis = redisClientOf(cache);
-    if (redis) return (await redis.set(cache.key?.(key) ?? key, '1', { NX: true, PX: Math.ceil(ttlMs) })) === 'OK';
-    return this.lock.runExclusive(
-      this.lockKey(id),
-      async () => {
-        if (await cache.get(key)) return false;
-        await cache.set(key, 1, ttlMs);
-        return true;
-      },
-      LOCK_TTL_MS,
-    );
+    if (!redis) return this.used.add(id, ttlMs);
+    const key = this.usedKey(id);
+    return (await redis.set(cache.key?.(key) ?? key, '1', { NX: true, PX: Math.ceil(ttlMs) })) === 'OK';
   }
 
-  /** The cache key recording a use: the value's random id, which redeems nothing by itself. */
+  /** The Redis key recording a use: the value's random id, which redeems nothing by itself. */
   usedKey(id: string): string {
     return `${this.prefix}:used:${id}`;
-  }
-
-  /**
-   * One of 64 lock keys, by the id's first character: NocoBase's local lock manager keeps a mutex per key for the
-   * life of the process, so a key per value would grow with every sign-in.
-   */
-  lockKey(id: string): string {
-    return `${this.prefix}:lock:${id.charAt(0)}`;
   }
 }

@@ -83,9 +83,55 @@ export function storedPhone(phone: DingTalkPhone, defaultCountry: string): strin
 }
 
 /**
- * A cheap database pre-filter for candidates: the last four digits, which every format above keeps together.
- * Candidates are then compared with `samePhone`.
+ * The ways this number is commonly written in a user's `phone`, for an exact, indexed lookup (`phone IN (…)`):
+ * a leading-wildcard `LIKE` reads the whole users table, and a first sign-in would slow down as the table grows.
+ * Matched (each one only if `samePhone` reads it as this number under `defaultCountry`):
+ *   - international: `+<cc>` or `00<cc>`, then nothing, a space or a dash, then the national number;
+ *   - national, only when the number's country is the default one: the national number, with or without the
+ *     country's trunk prefix (`0`, or `1` in North America, `8` in Russia);
+ *   - the national part (and the trunk-prefixed one) as one block of digits, or grouped by spaces, dashes or dots
+ *     the usual ways: 3-4-4 for 11 digits (`138 0000 0000`, `1-864-555-0199`), 3-3-4 and 3-3-2-2 for 10
+ *     (`864-555-0199`, `916 123 45 67`), pairs from the end (`06 12 34 56 78`), and `(864) 555-0199` in North
+ *     America.
+ * Anything else (mixed separators inside the number, `(0)` after the country code, brackets around `+86`) is not
+ * found by a sign-in: such numbers are best normalised in NocoBase (`storedPhone` writes the first form above).
  */
-export function lastDigits(phone: DingTalkPhone): string {
-  return digits(phone.mobile).slice(-4);
+export function storedForms(phone: DingTalkPhone, defaultCountry: string): string[] {
+  const country = countryOf(phone);
+  const national = withoutTrunk(digits(phone.mobile), country);
+  const bodies = spellings(national);
+  const forms = new Set<string>();
+  for (const prefix of [`+${country}`, `00${country}`]) {
+    for (const gap of ['', ' ', '-']) for (const body of bodies) forms.add(`${prefix}${gap}${body}`);
+  }
+  if (country === defaultCountry) {
+    const { prefix } = TRUNK_PREFIXES[country] ?? DEFAULT_TRUNK;
+    for (const body of [...bodies, ...spellings(`${prefix}${national}`)]) forms.add(body);
+    if (country === '1' && national.length === 10) forms.add(`(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`);
+  }
+  return [...forms].filter((form) => samePhone(form, phone, defaultCountry));
+}
+
+/** A block of digits written whole and in its usual groupings, with each common separator. */
+function spellings(block: string): string[] {
+  const groupings: number[][] = [[block.length]];
+  if (block.length === 11) groupings.push([3, 4, 4], [1, 3, 3, 4]);
+  if (block.length === 10) groupings.push([3, 3, 4], [3, 3, 2, 2]);
+  if (block.length >= 7) groupings.push(pairsFromEnd(block.length));
+  const spelled = new Set<string>();
+  for (const sizes of groupings) {
+    const groups: string[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      groups.push(block.slice(at, at + size));
+      at += size;
+    }
+    for (const separator of ['', ' ', '-', '.']) spelled.add(groups.join(separator));
+  }
+  return [...spelled];
+}
+
+/** `6 12 34 56 78`, `06 12 34 56 78`: pairs counted from the end, a single digit first when the length is odd. */
+function pairsFromEnd(length: number): number[] {
+  return [...(length % 2 ? [1] : []), ...Array.from({ length: Math.floor(length / 2) }, () => 2)];
 }

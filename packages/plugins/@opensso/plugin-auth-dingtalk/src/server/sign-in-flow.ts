@@ -28,7 +28,7 @@ export class SignInFlow {
   private readonly inApp: InAppSignIn;
 
   constructor(cache: () => CacheLike, lock: LockLike, sealer: Sealer = new Sealer()) {
-    const stores = new FlowStores(sealer, cache, lock);
+    const stores = new FlowStores(sealer, cache);
     const appTokens = new AppTokenCache(cache, sharedLock(cache, lock));
     this.linking = new Linking(stores);
     this.browser = new BrowserSignIn(stores, lock, appTokens, this.linking);

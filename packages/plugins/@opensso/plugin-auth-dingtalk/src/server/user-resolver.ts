@@ -12,8 +12,9 @@ import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
 import { isBlocked, unblock } from './link-blocks';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
-import { lastDigits, samePhone, storedPhone } from './phone';
+import { samePhone, storedForms, storedPhone } from './phone';
 import { SignInError } from './sign-in-error';
+import { inWriteTurn, writeTransaction } from './write-transaction';
 
 /** What DingTalk told us about a person: the profile, and the organization context when known. */
 export interface DingTalkIdentity {
@@ -69,14 +70,22 @@ export async function resolveUser(input: ResolveInput): Promise<Resolution> {
 }
 
 async function findOrLink(input: ResolveInput): Promise<Resolution> {
-  const linked = await findLinkedUser(input.db, input.authenticatorName, input.identity.profile.unionId);
+  const linked = await findLink(input.db, input.authenticatorName, input.identity.profile.unionId);
   if (linked) {
     await refreshLink(input, linked);
-    return { user: linked, outcome: 'linked-user' };
+    return { user: linked.user, outcome: 'linked-user' };
   }
   // A first sign-in writes; two of the same person at once take turns, and the second finds the first's link.
-  const key = `auth-dingtalk:identity:${sha256(`${input.authenticatorName}\n${input.identity.profile.unionId}`)}`;
-  return input.lock.runExclusive(key, () => resolveUnlinked(input), LOCK_TTL_MS);
+  return input.lock.runExclusive(identityLockKey(input.authenticatorName, input.identity.profile.unionId), () => resolveUnlinked(input), LOCK_TTL_MS);
+}
+
+/**
+ * One of 256 lock keys, by the identity's hash: NocoBase's local lock manager keeps a mutex per key for the life of
+ * the process, so a key per person would grow with every first sign-in. Two people sharing a key only wait for
+ * each other's first sign-in.
+ */
+export function identityLockKey(authenticatorName: string, unionId: string): string {
+  return `auth-dingtalk:identity:${sha256(`${authenticatorName}\n${unionId}`).slice(0, 2)}`;
 }
 
 async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
@@ -98,7 +107,7 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
       continue;
     }
     return raceSafe(db, authenticatorName, profile.unionId, async () => {
-      await db.sequelize.transaction(async (transaction) => {
+      await writeTransaction(db, async (transaction) => {
         await assertNotLinkedElsewhere(db, authenticatorName, user.get('id') as number, transaction);
         await link(db, authenticatorName, user.get('id') as number, identity, transaction);
       });
@@ -109,7 +118,7 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
   if (!policy.autoSignup) throw new SignInError('USER_NOT_FOUND', { status: 401 });
 
   return raceSafe(db, authenticatorName, profile.unionId, async () => {
-    const user = await db.sequelize.transaction(async (transaction) => {
+    const user = await writeTransaction(db, async (transaction) => {
       const values: Record<string, unknown> = { nickname: profile.nick || profile.mobile || '' };
       // users.phone and users.email are unique, and DingTalk does not verify email: a value another user holds is
       // left out, not fought over.
@@ -130,13 +139,14 @@ async function resolveUnlinked(input: ResolveInput): Promise<Resolution> {
 }
 
 /**
- * Exactly one user whose stored number is this DingTalk number in any of the formats `phone.ts` reads, a number
- * stored without its country being one of `defaultCountry`.
+ * Exactly one user whose stored number is this DingTalk number written in one of the forms `storedForms` lists
+ * (an exact lookup through the unique index of users.phone), a number stored without its country being one of
+ * `defaultCountry`.
  */
 async function findByPhone(db: Database, profile: DingTalkProfile, defaultCountry: string): Promise<Model | undefined> {
   if (!profile.mobile) return undefined;
   const phone = { mobile: profile.mobile, stateCode: profile.stateCode };
-  const candidates = await db.getRepository('users').find({ filter: { phone: { $includes: lastDigits(phone) } } });
+  const candidates = await db.getRepository('users').find({ filter: { phone: { $in: storedForms(phone, defaultCountry) } } });
   const matches = candidates.filter((user: Model) => samePhone(user.get('phone') as string, phone, defaultCountry));
   if (matches.length > 1) throw new SignInError('PHONE_AMBIGUOUS', { status: 409 });
   return matches[0];
@@ -175,11 +185,15 @@ async function raceSafe(
 }
 
 export async function findLinkedUser(db: Database, authenticatorName: string, unionId: string): Promise<Model | null> {
-  const linkRecord = await db
-    .getRepository('usersAuthenticators')
-    .findOne({ filter: { authenticator: authenticatorName, uuid: unionId } });
-  if (!linkRecord) return null;
-  return db.getRepository('users').findOne({ filterByTk: linkRecord.get('userId') as number });
+  return (await findLink(db, authenticatorName, unionId))?.user ?? null;
+}
+
+/** The link row of an identity and its user: a returning sign-in reads the row once, here. */
+async function findLink(db: Database, authenticatorName: string, unionId: string): Promise<{ row: Model; user: Model } | null> {
+  const row = await db.getRepository('usersAuthenticators').findOne({ filter: { authenticator: authenticatorName, uuid: unionId } });
+  if (!row) return null;
+  const user = await db.getRepository('users').findOne({ filterByTk: row.get('userId') as number });
+  return user ? { row, user } : null;
 }
 
 /** A user already linked to another DingTalk identity of this authenticator is not taken over by a match. */
@@ -226,21 +240,20 @@ export async function link(
 }
 
 /** Keeps the link's nickname, openId, corpId and userid current; the key (unionId) never changes. */
-async function refreshLink({ db, authenticatorName, identity }: ResolveInput, user: Model): Promise<void> {
+async function refreshLink({ db, authenticatorName, identity }: ResolveInput, { row, user }: { row: Model; user: Model }): Promise<void> {
   const values = linkValues(identity);
-  const previous = (await db
-    .getRepository('usersAuthenticators')
-    .findOne({ filter: { authenticator: authenticatorName, uuid: identity.profile.unionId } })) as Model | null;
-  const oldMeta = (previous?.get('meta') ?? {}) as Record<string, unknown>;
+  const oldMeta = (row.get('meta') ?? {}) as Record<string, unknown>;
   // Keep what this sign-in did not learn (the browser flow knows no userid, the in-app flow no openId).
   const meta = Object.fromEntries(
     Object.entries(values.meta).map(([key, value]) => [key, value ?? oldMeta[key] ?? null]),
   );
-  if (previous && JSON.stringify(meta) === JSON.stringify(oldMeta) && previous.get('nickname') === values.nickname) return;
-  await db.getRepository('usersAuthenticators').update({
-    filter: { authenticator: authenticatorName, uuid: identity.profile.unionId, userId: user.get('id') as number },
-    values: { nickname: values.nickname, meta },
-  });
+  if (JSON.stringify(meta) === JSON.stringify(oldMeta) && row.get('nickname') === values.nickname) return;
+  await inWriteTurn(db, () =>
+    db.getRepository('usersAuthenticators').update({
+      filter: { authenticator: authenticatorName, uuid: identity.profile.unionId, userId: user.get('id') as number },
+      values: { nickname: values.nickname, meta },
+    }),
+  );
 }
 
 /**
@@ -277,7 +290,7 @@ async function syncProfile({ db, identity, policy, log, authenticatorName }: Res
       }
     }
     try {
-      await db.getRepository('users').update({ filterByTk: userId, values: { [field]: value } });
+      await inWriteTurn(db, () => db.getRepository('users').update({ filterByTk: userId, values: { [field]: value } }));
       user.set(field, value);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

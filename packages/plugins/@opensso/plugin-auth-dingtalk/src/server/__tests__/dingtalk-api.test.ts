@@ -32,7 +32,6 @@ const cache: CacheLike = {
 const states = new OneTimeStore<PendingSignIn>(
   new Sealer(() => 'api-test-app-key'),
   () => cache,
-  { runExclusive: (_key, fn) => fn() },
   'auth-dingtalk:state',
   () => 60_000,
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { internationalOf, normalizeStored, samePhone, storedPhone } from '../phone';
+import { internationalOf, normalizeStored, samePhone, storedForms, storedPhone } from '../phone';
 
 const zhang = { mobile: '13800000000', stateCode: '86' };
 
@@ -90,5 +90,29 @@ describe('phone numbers of different countries (checklist G2)', () => {
     for (const other of [cn(phone.mobile), us(phone.mobile), fr(phone.mobile), ru(phone.mobile)]) {
       if (other.stateCode !== phone.stateCode) expect(samePhone(stored, other, country)).toBe(false);
     }
+  });
+});
+
+/** The exact values a sign-in looks up in users.phone (an indexed `IN`, not a scan). */
+describe('the stored forms a phone lookup asks for (issue 10)', () => {
+  it.each([
+    ['86', { mobile: '13800000000', stateCode: '86' }, ['13800000000', '138 0000 0000', '138-0000-0000', '+8613800000000', '+86 138 0000 0000', '0086 13800000000', '0086 138-0000-0000', '+86-13800000000']],
+    ['1', { mobile: '8645550199', stateCode: '1' }, ['8645550199', '1-864-555-0199', '(864) 555-0199', '864.555.0199', '+1 864-555-0199', '001 864 555 0199']],
+    ['33', { mobile: '612345678', stateCode: '33' }, ['06 12 34 56 78', '612345678', '+33 6 12 34 56 78', '0033612345678']],
+    ['7', { mobile: '9161234567', stateCode: '7' }, ['89161234567', '916 123 45 67', '+7 916 123 45 67']],
+  ] as const)('default country %s: %o is looked up as, among others, %o', (country, phone, expected) => {
+    const forms = storedForms(phone, country);
+    for (const form of expected) expect(forms).toContain(form);
+    // Never a form that the matching rules read as another number, and few enough for one indexed IN.
+    for (const form of forms) expect(samePhone(form, phone, country)).toBe(true);
+    expect(forms.length).toBeLessThanOrEqual(100);
+  });
+
+  it('G2 a number of another country than the default one is looked up only with its country code', () => {
+    const forms = storedForms({ mobile: '8645678901', stateCode: '1' }, '86');
+    expect(forms).toContain('+1 864-567-8901');
+    expect(forms).not.toContain('18645678901');
+    expect(forms).not.toContain('1-864-567-8901');
+    expect(forms.every((form) => form.startsWith('+1') || form.startsWith('001'))).toBe(true);
   });
 });

@@ -44,7 +44,7 @@ beforeAll(async () => {
     managers.push(manager);
     const cache = (await manager.createCache({ name: 'default' })) as unknown as CacheLike;
     const lock = new NodeLock();
-    nodes.push(new OneTimeStore<string>(sealer(), () => cache, lock, 'auth-dingtalk:state', () => 60_000));
+    nodes.push(new OneTimeStore<string>(sealer(), () => cache, 'auth-dingtalk:state', () => 60_000));
     appTokens.push(new AppTokenCache(() => cache, sharedLock(() => cache, lock)));
   }
 }, 30_000);
