@@ -86,9 +86,10 @@ export async function authCheck(appUrl, token) {
 /**
  * The whole DingTalk sign-in of one person: start (`dingtalk:getAuthUrl`), the person approves at DingTalk (the
  * emulator's approve form, as its login page posts it), the callback, then the redemption of the ticket
- * (`auth:signIn` with the `dingtalk` authenticator) unless the callback landed on an error. Returns the token.
+ * (`auth:signIn` with the `dingtalk` authenticator) unless the callback landed on an error. Returns the token;
+ * `steps`, when given, receives the callback's own time in ms.
  */
-export async function dingTalkSignIn({ appUrl, emulatorUrl }, identity) {
+export async function dingTalkSignIn({ appUrl, emulatorUrl }, identity, steps) {
   const jar = new CookieJar();
   const start = await expectOk(await jar.fetch(`${appUrl}/api/dingtalk:getAuthUrl`, json({ redirect: '/admin' }, { 'x-authenticator': AUTHENTICATOR })));
   const auth = new URL(start.data.url);
@@ -104,8 +105,11 @@ export async function dingTalkSignIn({ appUrl, emulatorUrl }, identity) {
   });
   if (approve.status !== 302) throw new FlowError(`EMULATOR_${approve.status}`);
   const callback = new URL(approve.headers.get('location'));
+  const callbackBegan = performance.now();
   const landed = await jar.fetch(`${appUrl}${callback.pathname}${callback.search}`);
   await landed.arrayBuffer();
+  // The callback alone is where the plugin asks DingTalk and finds (or creates) the user.
+  steps?.push(performance.now() - callbackBegan);
   if (landed.status !== 302) throw new FlowError(`CALLBACK_HTTP_${landed.status}`);
   const landing = new URL(landed.headers.get('location') ?? '', appUrl);
   const failed = landing.searchParams.get('dingtalk_error');
