@@ -5,7 +5,7 @@
 //   --quick      fewer rounds and shorter runs (about 4 minutes instead of about 10)
 //   --pg         a private PostgreSQL cluster instead of SQLite (Debian's postgresql, as the tests use it)
 //   --port N     first of the bench's ports (N: NocoBase, N+1: emulator, N+2: PostgreSQL); default 13800
-//   --only A,B   only these parts: phone, rounds, race, browser, memory (all by default)
+//   --only A,B   only these parts: phone, rounds, browser, race, memory (all by default)
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ const { values: flags } = parseArgs({
   strict: true,
 });
 const quick = Boolean(flags.quick);
-const PARTS = ['phone', 'rounds', 'race', 'browser', 'memory'];
+const PARTS = ['phone', 'rounds', 'browser', 'race', 'memory'];
 const only = flags.only ? flags.only.split(',').map((part) => part.trim()) : PARTS;
 for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (${PARTS.join(', ')})`);
 const runs = (part) => only.includes(part);
@@ -103,9 +103,9 @@ try {
       const timed = async (phones) => {
         const users = await countUsers(db);
         const links = await countLinks(db, AUTHENTICATOR);
-        const callbacksMs = [];
-        const batch = await runBatch({ concurrency: 1, count: phones.length, flow: (i) => outcome(() => dingTalkSignIn(target, personWithPhone(tag, phones[i]), callbacksMs)) });
-        return { ...batch, callbacksMs, tableUsers: users, created: (await countUsers(db)) - users, linked: (await countLinks(db, AUTHENTICATOR)) - links };
+        const steps = {};
+        const batch = await runBatch({ concurrency: 1, count: phones.length, flow: (i) => outcome(() => dingTalkSignIn(target, personWithPhone(tag, phones[i]), steps)) });
+        return { ...batch, callbacksMs: steps.callback ?? [], tableUsers: users, created: (await countUsers(db)) - users, linked: (await countLinks(db, AUTHENTICATOR)) - links };
       };
       const present = await countUsers(db);
       const smallFillers = Math.max(plan.phonePeople, plan.smallTable - present);
@@ -125,22 +125,30 @@ try {
 
     // Interleaved rounds of every kind at concurrency 1 and 10.
     await part('rounds', async () => {
+      // Each DingTalk cell also keeps its steps' own times, to see which step grows with concurrency.
+      const steps = {};
       const kinds = {
         'auth:check': () => authCheck(stack.appUrl, adminToken),
         password: () => passwordSignIn(stack.appUrl),
-        returning: (i) => dingTalkSignIn(target, pool[i % pool.length]),
-        first: () => dingTalkSignIn(target, nextPerson()),
+        returning: (i, cell) => dingTalkSignIn(target, pool[i % pool.length], (steps[cell] ??= {})),
+        first: (i, cell) => dingTalkSignIn(target, nextPerson(), (steps[cell] ??= {})),
       };
       const cells = [];
       for (const concurrency of [1, 10]) {
         for (const [kind, flow] of Object.entries(kinds)) {
-          cells.push({ name: `${kind}@${concurrency}`, concurrency, count: plan.perBatch[concurrency], flow: (i) => outcome(() => flow(i)) });
+          const name = `${kind}@${concurrency}`;
+          cells.push({ name, concurrency, count: plan.perBatch[concurrency], flow: (i) => outcome(() => flow(i, name)) });
         }
       }
       const totals = await interleave(cells, plan.rounds, (round, cell, batch) =>
         log(`round ${round + 1}/${plan.rounds} ${cell.name.padEnd(14)} p50 ${fmt(median(batch.latenciesMs)).padStart(6)} ms  ${fmt((batch.ok * 1000) / batch.wallMs)}/s${batch.failed ? `  errors ${formatCounts(batch.errors)}` : ''}`),
       );
-      results.rounds = Object.fromEntries([...totals].map(([name, total]) => [name, { ...summarize(total), errors: total.errors }]));
+      results.rounds = Object.fromEntries([...totals].map(([name, total]) => [name, { ...summarize(total), errors: total.errors, steps: steps[name] }]));
+    });
+
+    // Before the race, which can leave the server unable to answer for minutes.
+    await part('browser', async () => {
+      results.browser = await compareInBrowser(target, plan.browserTimes, log);
     });
 
     // The race: distinct new people all at once, then 10 at a time for a while.
@@ -172,9 +180,6 @@ try {
     });
 
     await db.close();
-    await part('browser', async () => {
-      results.browser = await compareInBrowser(target, plan.browserTimes, log);
-    });
     log('stopping NocoBase, the emulator' + (flags.pg ? ' and PostgreSQL' : ''));
     await stopAll();
   }
@@ -246,6 +251,15 @@ function table(r) {
       latency('first sign-in', 'first', 1),
       latency('first sign-in', 'first', 10),
       rate('first sign-in', 'first'),
+      ...['returning', 'first'].map((kind) => {
+        const step = (c, name) => fmt(median(k(`${kind}@${c}`).steps?.[name] ?? []));
+        return [
+          `DingTalk ${kind === 'first' ? 'first sign-in' : 'returning'}, each step's p50 at c=1 → c=10: start, callback, redeem`,
+          ['start', 'callback', 'redeem'].map((name) => `${step(1, name)} → ${step(10, name)}`).join('; ') + ' ms',
+          '',
+          '',
+        ];
+      }),
       ['`auth:check` signed in: c=1 p50 / p95; c=10 requests/s', `${ms(k('auth:check@1'))}; ${fmt(k('auth:check@10').perSecond)}/s${errs(k('auth:check@10'))}`, '', ''],
     );
   }

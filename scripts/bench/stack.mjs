@@ -87,8 +87,7 @@ export async function startStack({ dir, basePort, postgres: usePostgres, log }) 
   install(env);
   enablePlugin(env);
   log('starting NocoBase');
-  const nocobase = await start(env, { logFile: join(dir, 'logs/nocobase.log') });
-  stoppers.push(() => stop(nocobase));
+  const nocobase = await start(env, { logFile: join(dir, 'logs/nocobase.log'), onSpawn: (child) => stoppers.push(() => stop(child)) });
 
   const admin = await adminClient(env, ADMIN);
   await ensureAuthenticator(admin, {
