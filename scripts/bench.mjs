@@ -40,7 +40,7 @@ const plan = {
   returningPool: quick ? 10 : 20,
 };
 const basePort = Number(flags.port || process.env.BENCH_PORT || 13800);
-const dir = join(root, 'test-results/bench', flags.pg ? 'postgres' : 'sqlite');
+const dir = join(root, 'test-results/bench', `${flags.pg ? 'postgres' : 'sqlite'}-${basePort}`);
 const machine = {
   cpu: cpus()[0]?.model?.trim() ?? 'unknown CPU',
   cores: cpus().length,
