@@ -28,13 +28,15 @@ export function enablePlugin(env, name = pluginName, cwd = root) {
 }
 
 /** Starts NocoBase in the foreground (no pm2 daemon) and resolves once it answers. */
-export async function start(env, { logFile, cwd = root } = {}) {
+export async function start(env, { logFile, cwd = root, onSpawn } = {}) {
   const child = launch('nocobase', cli(cwd), ['start', '--launch-mode', 'node'], {
     cwd,
     env: nocobaseEnv(env),
     logFile,
     detached: true,
   });
+  // A caller that stops everything on Ctrl+C needs the process before it answers.
+  onSpawn?.(child);
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`NocoBase exited with ${code}`))));
   await Promise.race([
     // JSON only: under a wrong path the server answers 200 with the client's HTML page.
