@@ -301,7 +301,7 @@ function table(r) {
     const growth = m.after.heap - m.before.heap;
     rows.push([
       `memory: ${m.count.toLocaleString('en')} states + tickets issued and consumed, heap after gc`,
-      `${fmt(m.before.heap)} → ${fmt(m.after.heap)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth)}); lock keys ${m.before.locks ?? '?'} → ${m.after.locks ?? '?'}; cache keys ${m.before.cacheKeys} → ${m.after.cacheKeys}`,
+      `${fmt(m.before.heap)} → ${fmt(m.after.heap)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth)}); lock keys ${m.before.locks ?? '?'} → ${m.after.locks ?? '?'}; used ids held ${m.usedIds ?? '?'} in ${fmt(m.usedIdMiB ?? 0)} MiB of typed arrays`,
       '',
       '',
     ]);

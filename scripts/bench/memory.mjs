@@ -7,7 +7,7 @@
 // measured, one environment variable away from a production server. So this process is a NocoBase app of its own
 // (the server test harness's plugins and the built plugin, SQLite in memory): the same cache and lock manager the
 // server uses when it runs on one node, and the plugin's own one-time store (its source, through tsx) issuing and
-// consuming exactly as the sign-in does. Nothing else runs in this process, so its heap is the store's footprint.
+// consuming exactly as the sign-in does, through the helper `memory.test.ts` uses. Nothing else runs in this process, so its heap is the store's footprint.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -30,53 +30,28 @@ Object.assign(process.env, {
   APP_KEY: randomBytes(32).toString('base64url'),
 });
 
-function heapMiB() {
-  globalThis.gc();
-  globalThis.gc();
-  return process.memoryUsage().heapUsed / MiB;
-}
-
-/** How many keys NocoBase's in-process lock adapter keeps (a mutex per key ever used, for the life of the process). */
-function lockKeys(app) {
-  return app.lockManager?.registry?.get?.('local')?.Adapter?.locks?.size;
-}
-
 const { createMockServer } = require('@nocobase/test');
 const plugin = require(join(pluginDir, 'dist/server/index.js')).default;
 const app = await createMockServer({
   plugins: ['field-sort', 'error-handler', 'data-source-main', 'data-source-manager', 'users', 'acl', 'auth', plugin],
 });
 
-const source = (file) => tsImport(join(pluginDir, 'src/server', file), import.meta.url);
-const { OneTimeStore } = await source('one-time-store.ts');
-const { Sealer } = await source('sealed.ts');
-// As plugin.ts and the sign-in flow build them: the app's cache and lock manager, one sealer, a store per kind.
-// A changed constructor must fail here loudly, not measure something else.
-if (OneTimeStore.length !== 5) {
-  throw new Error(`OneTimeStore's constructor takes ${OneTimeStore.length} arguments now; update scripts/bench/memory.mjs to build it as the plugin does`);
-}
-const sealer = new Sealer(() => process.env.APP_KEY, () => undefined, () => app.name);
-const states = new OneTimeStore(sealer, () => app.cache, app.lockManager, 'auth-dingtalk:state', () => 10 * 60_000);
-const tickets = new OneTimeStore(sealer, () => app.cache, app.lockManager, 'auth-dingtalk:ticket', () => 60_000);
-
-/** One sign-in as the stores see it: a state issued then consumed at the callback, a ticket issued then redeemed. */
-async function signIn(i) {
-  const state = states.issue({ purpose: 'signin', authenticator: 'dingtalk', returnPath: '/admin', binding: `b${i}` });
-  if (!(await states.consume(state))) throw new Error(`state ${i} was refused`);
-  const ticket = tickets.issue({ authenticator: 'dingtalk', userId: i, returnPath: '/admin' });
-  if (!(await tickets.consume(ticket))) throw new Error(`ticket ${i} was refused`);
-}
-
-// A warm-up, so that what the first calls allocate once (code, caches of the JIT) is not counted as growth.
-for (let i = 0; i < 1000; i += 1) await signIn(-i);
-const before = { heap: heapMiB(), locks: lockKeys(app), cacheKeys: (await app.cache.keys()).length };
+// The check itself is the one the server tests run (`memory.test.ts`), so bench and tests measure the same thing.
+const { oneTimeStoreMemoryCheck } = await tsImport(join(pluginDir, 'src/server/__tests__/memory-check.ts'), import.meta.url);
+// A warm-up, so that what the first calls allocate once (code, JIT caches) is not counted as growth.
+await oneTimeStoreMemoryCheck(app, 1000);
 const began = performance.now();
-const parallel = 50;
-for (let offset = 0; offset < count; offset += parallel) {
-  await Promise.all(Array.from({ length: Math.min(parallel, count - offset) }, (_, j) => signIn(offset + j)));
-}
+const figures = await oneTimeStoreMemoryCheck(app, count);
 const seconds = (performance.now() - began) / 1000;
-const after = { heap: heapMiB(), locks: lockKeys(app), cacheKeys: (await app.cache.keys()).length };
 await app.destroy();
-console.log(JSON.stringify({ count, seconds, before, after }));
+console.log(
+  JSON.stringify({
+    count,
+    seconds,
+    before: { heap: figures.heapBeforeMiB, locks: figures.lockKeysBefore },
+    after: { heap: figures.heapAfterMiB, locks: figures.lockKeysAfter },
+    usedIds: figures.usedIds,
+    usedIdMiB: figures.usedIdBytes / MiB,
+  }),
+);
 process.exit(0);
