@@ -24,6 +24,15 @@ export interface PageContext {
   modernPrefix?: unknown;
 }
 
+/** This page's context, for a client whose public path (without the modern client's prefix) is `publicPath`. */
+export function currentPageContext(publicPath: string): PageContext {
+  return {
+    origin: window.location.origin,
+    publicPath,
+    modernPrefix: (window as unknown as { __nocobase_modern_client_prefix__?: unknown }).__nocobase_modern_client_prefix__,
+  };
+}
+
 /** The modern client's first path segment, as NocoBase's gateway reads `APP_MODERN_CLIENT_PREFIX`. */
 export function modernClientPrefix(value: unknown): string {
   const segment = typeof value === 'string' ? value.trim().replace(/^\/+|\/+$/g, '') : '';

@@ -3,14 +3,13 @@
  * what the sign-in page URL says after a round trip to DingTalk, which message to show, and what to send.
  */
 import { ACTIONS, DEFAULT_RETURN_PATH, QUERY, RESOURCE } from '../constants';
+import { readErrorLanding } from '../error-landing';
 import { ErrorCode, isErrorCode, isSafeDetail, MESSAGES_WITHOUT_DETAIL, messageKey } from '../errors';
 
 /** What the sign-in page URL tells one DingTalk button. */
 export type Landing =
   | { kind: 'none' }
-  /** The callback succeeded: a ticket cookie waits to be exchanged through `auth:signIn`. */
-  | { kind: 'signin' }
-  /** The callback failed. `code` is undefined when the URL carried a code this version does not know. */
+  /** A sign-in failed. `code` is undefined when the URL carried a code this version does not know. */
   | { kind: 'error'; code?: ErrorCode; detail?: string };
 
 export type SearchInput = string | URLSearchParams;
@@ -20,31 +19,17 @@ export function toParams(search: SearchInput): URLSearchParams {
 }
 
 /**
- * Reads the `dingtalk_*` parameters for the button of authenticator `name`.
- * - An error is for this button when `dingtalk_authenticator` names it (or is absent: then every DingTalk
- *   button shows it, rather than losing it).
- * - A success is for this button only when `dingtalk_signin` names it exactly.
- * An error wins over a success if both are present. Nothing from the URL is ever displayed except a
- * `detail` from the closed lists of errors.ts (isSafeDetail); any other detail is dropped.
+ * The error landing for the button of authenticator `name`: for this button when `dingtalk_authenticator` names it
+ * (or is absent: then every DingTalk button shows it, rather than losing it). Nothing from the URL is ever displayed
+ * except a `detail` from the closed lists of errors.ts. A successful callback's marker (`dingtalk_signin`) is not
+ * the button's business: the plugin redeems it while the page loads (ticket-landing.ts).
  */
 export function parseLanding(search: SearchInput, name: string): Landing {
-  const params = toParams(search);
-  const rawError = params.get(QUERY.error);
-  if (rawError !== null) {
-    const target = params.get(QUERY.authenticator);
-    if (target && target !== name) {
-      return { kind: 'none' };
-    }
-    const code = isErrorCode(rawError) ? rawError : undefined;
-    const rawDetail = params.get(QUERY.detail);
-    const detail = isSafeDetail(rawDetail) ? rawDetail : undefined;
-    return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
+  const landing = readErrorLanding(toParams(search));
+  if (!landing || (landing.authenticator && landing.authenticator !== name)) {
+    return { kind: 'none' };
   }
-  const signin = params.get(QUERY.signin);
-  if (signin !== null && signin !== '' && signin === name) {
-    return { kind: 'signin' };
-  }
-  return { kind: 'none' };
+  return landing.detail ? { kind: 'error', code: landing.code, detail: landing.detail } : { kind: 'error', code: landing.code };
 }
 
 /** The query string without any `dingtalk_*` parameter (other parameters, e.g. `redirect`, kept in order). */

@@ -14,6 +14,7 @@
 import type { Context } from '@nocobase/actions';
 import type { Database, Model } from '@nocobase/database';
 import { COOKIES, QUERY } from '../constants';
+import { errorLandingParams } from '../error-landing';
 import { currentUserId } from './current-user';
 import { AppTokenCache } from './app-token';
 import { readAuthenticator } from './authenticators';
@@ -31,7 +32,7 @@ import {
 } from './dingtalk-api';
 import { CacheLike, LockLike, OneTimeStore, newSecret, safeEqual, sha256 } from './one-time-store';
 import { DingTalkOptions, readOptions } from './options';
-import { appPageUrl, callbackUrl, configuredOrigin, requestScheme, signInPageUrl } from './public-url';
+import { appPageUrl, callbackUrl, configuredOrigin, landingPageUrl, requestScheme, signInPageUrl } from './public-url';
 import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
 import { sanitizeReturnPath } from './return-path';
 import { Sealer } from './sealed';
@@ -201,7 +202,7 @@ export class SignInFlow {
         userId: user.get('id'),
         requestIds,
       });
-      return signInPageUrl(ctx, { redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
+      return landingPageUrl(ctx, pending.returnPath, { [QUERY.signin]: authenticator.name });
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
@@ -414,7 +415,7 @@ function readBinding(ctx: Context): { value?: string; duplicated?: true } {
 
 /** What an error landing tells the page: the code, the button it is for, and a detail from the closed lists. */
 function failureParams(failure: SignInError, authenticator: string | undefined): Record<string, string | undefined> {
-  return { [QUERY.error]: failure.code, [QUERY.authenticator]: authenticator, [QUERY.detail]: failure.detail };
+  return errorLandingParams({ code: failure.code, authenticator, detail: failure.detail });
 }
 
 /** Koa turns a repeated parameter into an array: that is never a legitimate DingTalk answer (checklist A6). */
