@@ -61,11 +61,12 @@ export function messageFor(code: ErrorCode | undefined, detail?: string): Messag
 
 /**
  * Where the user wanted to go: the sign-in page's `?redirect=`, as NocoBase's own sign-in form reads it
- * (a path relative to the app's router basename), or DEFAULT_RETURN_PATH. The server validates it again.
+ * (a path relative to the app's router basename), or `fallback` (the client's admin page). The server validates it
+ * again, and the callback lands there.
  */
-export function returnPath(search: SearchInput): string {
+export function returnPath(search: SearchInput, fallback: string = DEFAULT_RETURN_PATH): string {
   const redirect = toParams(search).get('redirect');
-  return redirect ? redirect : DEFAULT_RETURN_PATH;
+  return redirect ? redirect : fallback;
 }
 
 export type AuthUrlRequest = {
@@ -77,12 +78,12 @@ export type AuthUrlRequest = {
   skipNotify: true;
 };
 
-export function authUrlRequest(name: string, search: SearchInput): AuthUrlRequest {
+export function authUrlRequest(name: string, search: SearchInput, fallback?: string): AuthUrlRequest {
   return {
     url: `${RESOURCE}:${ACTIONS.getAuthUrl}`,
     method: 'post',
     headers: { 'X-Authenticator': name },
-    data: { redirect: returnPath(search) },
+    data: { redirect: returnPath(search, fallback) },
     skipNotify: true,
   };
 }

@@ -36,6 +36,11 @@ export interface SignInHost {
   listed: readonly Authenticator[];
   /** Reloads the host's current user after the token changed, when the host keeps one. */
   refreshUser?: () => Promise<unknown>;
+  /**
+   * Where to come back when the sign-in page names no `?redirect=`: this client's admin page. The callback lands
+   * there directly, so the modern client gives its own (`/v/admin`), not the v1 client's `/admin`.
+   */
+  defaultReturnPath?: string;
 }
 
 type State =
@@ -188,7 +193,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
   const start = useCallback(async () => {
     setState({ status: 'starting' });
     try {
-      const response = await api.request(authUrlRequest(name, location.search));
+      const response = await api.request(authUrlRequest(name, location.search, host.defaultReturnPath));
       const url = authUrlFromBody(response.data);
       if (!url) {
         setState({ status: 'error', shown: { key: GENERIC_ERROR } });
@@ -199,7 +204,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     } catch (error) {
       setState({ status: 'error', shown: shownFromError(error) });
     }
-  }, [api, location.search, name]);
+  }, [api, location.search, name, host.defaultReturnPath]);
 
   const busy = state.status === 'starting' || state.status === 'in-app';
   const title = authenticator.title || t('Sign in with DingTalk');

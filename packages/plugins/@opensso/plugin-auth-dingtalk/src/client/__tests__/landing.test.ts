@@ -142,6 +142,9 @@ describe('requests', () => {
     });
     expect(authUrlRequest('dt', '').data).toEqual({ redirect: DEFAULT_RETURN_PATH });
     expect(authUrlRequest('dt', '?redirect=').data).toEqual({ redirect: DEFAULT_RETURN_PATH });
+    // The modern client's button gives its own admin page, where the callback then lands.
+    expect(authUrlRequest('dt', '', '/v/admin').data).toEqual({ redirect: '/v/admin' });
+    expect(authUrlRequest('dt', '?redirect=%2Fv%2Fx', '/v/admin').data).toEqual({ redirect: '/v/x' });
   });
 
   it('returnPath reads ?redirect=', () => {
