@@ -54,6 +54,8 @@ describe('a page opened at another address than APP_URL', () => {
       await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
       await page.locator(`[data-identity="${WANGWU.id}"]`).click();
       await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
+      // The callback lands on /admin itself, which signs in while it loads: signed in once the admin UI shows.
+      await page.getByTestId('user-center-button').waitFor();
       await screenshot(page, 'other-address-signed-in');
       expect(new URL(page.url()).origin).toBe(appUrl);
       expect(await currentUserFromPage(page)).toMatchObject({ nickname: WANGWU.nick });

@@ -2,6 +2,7 @@ import { stripModernClientPrefix, useApp, useCurrentUserContext } from '@nocobas
 import type { Authenticator } from '@nocobase/plugin-auth/client';
 import { AuthenticatorsContext } from '@nocobase/plugin-auth/client-v2';
 import React, { useContext } from 'react';
+import { appBasePath } from '../client/app-path';
 import { SignInButtonView } from '../client/sign-in-button-view';
 
 /**
@@ -20,6 +21,7 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
         publicPath: stripModernClientPrefix(app.getPublicPath()),
         listed: listed ?? [],
         refreshUser: currentUser?.refreshAsync,
+        defaultReturnPath: `${appBasePath(app.getPublicPath())}admin`,
       }}
     />
   );

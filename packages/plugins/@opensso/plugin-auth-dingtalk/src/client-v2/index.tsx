@@ -1,7 +1,10 @@
 import { Plugin, stripModernClientPrefix } from '@nocobase/client-v2';
 import AuthPluginV2 from '@nocobase/plugin-auth/client-v2';
 import { AUTH_TYPE } from '../constants';
+import { currentPageContext } from '../client/after-sign-in';
+import { appBasePath } from '../client/app-path';
 import { prefetchDingTalkJsapi } from '../client/jsapi-loader';
+import { browserTicketLanding, type TicketLandingResult } from '../client/ticket-landing';
 import { AdminSettingsForm } from './AdminSettingsForm';
 import { SignInButton } from './SignInButton';
 
@@ -12,6 +15,26 @@ import { SignInButton } from './SignInButton';
  * their loaders resolve at once.
  */
 export class PluginAuthDingTalkClientV2 extends Plugin {
+  private ticketLanding?: Promise<TicketLandingResult>;
+
+  /** As in v1: back from DingTalk, the ticket is redeemed while the host adds the other plugins. */
+  async afterAdd() {
+    this.ticketLanding = browserTicketLanding(
+      {
+        // Its pages and its sign-in page live under its own public path (`/v/`); its sign-in page reads `?redirect=`
+        // from the site root.
+        routerBase: appBasePath(this.app.getPublicPath()),
+        modern: true,
+        page: currentPageContext(stripModernClientPrefix(this.app.getPublicPath())),
+      },
+      this.app.apiClient,
+    );
+  }
+
+  async beforeLoad() {
+    await this.ticketLanding;
+  }
+
   async load() {
     this.app.pm.get(AuthPluginV2)?.registerType(AUTH_TYPE, {
       signInButtonLoader: async () => ({ default: SignInButton }),

@@ -27,6 +27,15 @@ export interface PageContext {
 
 export { modernClientPrefix };
 
+/** This page's context, for a client whose public path (without the modern client's prefix) is `publicPath`. */
+export function currentPageContext(publicPath: string): PageContext {
+  return {
+    origin: window.location.origin,
+    publicPath,
+    modernPrefix: (window as unknown as { __nocobase_modern_client_prefix__?: unknown }).__nocobase_modern_client_prefix__,
+  };
+}
+
 function isUnder(pathname: string, root: string): boolean {
   return pathname === root || pathname.startsWith(`${root}/`);
 }

@@ -8,7 +8,8 @@ import { AUTH_TYPE, QUERY } from '../constants';
 import { ERROR_MESSAGES } from '../errors';
 import { normalisePublicPath } from '../public-path';
 import { JSAPI_FILE, type DingTalkJsapi, type JsapiFailure } from './jsapi-contract';
-import { GENERIC_ERROR, isRecord, type SearchInput, type Shown, shownFromError, toParams, tokenFromBody } from './landing';
+import { isRecord } from '../api-answers';
+import { GENERIC_ERROR, type SearchInput, type Shown, shownFromError, toParams, tokenFromBody } from './landing';
 
 /** The DingTalk client says so in its web view's user agent (iOS, Android, PC, HarmonyOS), as dingtalk-jsapi reads it. */
 export function isDingTalkUserAgent(userAgent: unknown): boolean {

@@ -2,17 +2,40 @@ import { Plugin } from '@nocobase/client';
 import AuthPlugin from '@nocobase/plugin-auth/client';
 import { AUTH_TYPE, LINKS_SNIPPET, NAMESPACE } from '../constants';
 import { AdminSettingsForm } from './AdminSettingsForm';
+import { currentPageContext } from './after-sign-in';
+import { appBasePath } from './app-path';
 import { prefetchDingTalkJsapi } from './jsapi-loader';
 import { DingTalkLinkLanding } from './LinkLanding';
 import { DingTalkLinksSettings } from './LinksSettings';
 import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAccounts';
 import { SignInButton } from './SignInButton';
+import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
 
 /** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
 export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
 
 /** The v1 client (the /admin UI and its /signin page). */
 export class PluginAuthDingTalkClient extends Plugin {
+  private ticketLanding?: Promise<TicketLandingResult>;
+
+  /** Back from DingTalk: the ticket is redeemed while the host adds the other plugins (see ticket-landing.ts). */
+  async afterAdd() {
+    const publicPath = this.app.getPublicPath();
+    this.ticketLanding = browserTicketLanding(
+      {
+        routerBase: appBasePath(publicPath, this.app.getName?.()),
+        modern: false,
+        page: currentPageContext(publicPath),
+      },
+      this.app.apiClient,
+    );
+  }
+
+  /** Before any plugin loads, and so before anything asks who is signed in. */
+  async beforeLoad() {
+    await this.ticketLanding;
+  }
+
   async load() {
     // plugin-auth is a core plugin; if it were missing there would be no sign-in page to add a button to.
     const auth = this.app.pm.get(AuthPlugin);

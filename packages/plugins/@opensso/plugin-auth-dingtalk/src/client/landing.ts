@@ -3,14 +3,14 @@
  * what the sign-in page URL says after a round trip to DingTalk, which message to show, and what to send.
  */
 import { ACTIONS, DEFAULT_RETURN_PATH, QUERY, RESOURCE } from '../constants';
+import { isRecord } from '../api-answers';
+import { readErrorLanding } from '../error-landing';
 import { ErrorCode, isErrorCode, isSafeDetail, MESSAGES_WITHOUT_DETAIL, messageKey } from '../errors';
 
 /** What the sign-in page URL tells one DingTalk button. */
 export type Landing =
   | { kind: 'none' }
-  /** The callback succeeded: a ticket cookie waits to be exchanged through `auth:signIn`. */
-  | { kind: 'signin' }
-  /** The callback failed. `code` is undefined when the URL carried a code this version does not know. */
+  /** A sign-in failed. `code` is undefined when the URL carried a code this version does not know. */
   | { kind: 'error'; code?: ErrorCode; detail?: string };
 
 export type SearchInput = string | URLSearchParams;
@@ -20,31 +20,17 @@ export function toParams(search: SearchInput): URLSearchParams {
 }
 
 /**
- * Reads the `dingtalk_*` parameters for the button of authenticator `name`.
- * - An error is for this button when `dingtalk_authenticator` names it (or is absent: then every DingTalk
- *   button shows it, rather than losing it).
- * - A success is for this button only when `dingtalk_signin` names it exactly.
- * An error wins over a success if both are present. Nothing from the URL is ever displayed except a
- * `detail` from the closed lists of errors.ts (isSafeDetail); any other detail is dropped.
+ * The error landing for the button of authenticator `name`: for this button when `dingtalk_authenticator` names it
+ * (or is absent: then every DingTalk button shows it, rather than losing it). Nothing from the URL is ever displayed
+ * except a `detail` from the closed lists of errors.ts. A successful callback's marker (`dingtalk_signin`) is not
+ * the button's business: the plugin redeems it while the page loads (ticket-landing.ts).
  */
 export function parseLanding(search: SearchInput, name: string): Landing {
-  const params = toParams(search);
-  const rawError = params.get(QUERY.error);
-  if (rawError !== null) {
-    const target = params.get(QUERY.authenticator);
-    if (target && target !== name) {
-      return { kind: 'none' };
-    }
-    const code = isErrorCode(rawError) ? rawError : undefined;
-    const rawDetail = params.get(QUERY.detail);
-    const detail = isSafeDetail(rawDetail) ? rawDetail : undefined;
-    return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
+  const landing = readErrorLanding(toParams(search));
+  if (!landing || (landing.authenticator && landing.authenticator !== name)) {
+    return { kind: 'none' };
   }
-  const signin = params.get(QUERY.signin);
-  if (signin !== null && signin !== '' && signin === name) {
-    return { kind: 'signin' };
-  }
-  return { kind: 'none' };
+  return landing.detail ? { kind: 'error', code: landing.code, detail: landing.detail } : { kind: 'error', code: landing.code };
 }
 
 /** The query string without any `dingtalk_*` parameter (other parameters, e.g. `redirect`, kept in order). */
@@ -76,11 +62,12 @@ export function messageFor(code: ErrorCode | undefined, detail?: string): Messag
 
 /**
  * Where the user wanted to go: the sign-in page's `?redirect=`, as NocoBase's own sign-in form reads it
- * (a path relative to the app's router basename), or DEFAULT_RETURN_PATH. The server validates it again.
+ * (a path relative to the app's router basename), or `fallback` (the client's admin page). The server validates it
+ * again, and the callback lands there.
  */
-export function returnPath(search: SearchInput): string {
+export function returnPath(search: SearchInput, fallback: string = DEFAULT_RETURN_PATH): string {
   const redirect = toParams(search).get('redirect');
-  return redirect ? redirect : DEFAULT_RETURN_PATH;
+  return redirect ? redirect : fallback;
 }
 
 export type AuthUrlRequest = {
@@ -92,12 +79,12 @@ export type AuthUrlRequest = {
   skipNotify: true;
 };
 
-export function authUrlRequest(name: string, search: SearchInput): AuthUrlRequest {
+export function authUrlRequest(name: string, search: SearchInput, fallback?: string): AuthUrlRequest {
   return {
     url: `${RESOURCE}:${ACTIONS.getAuthUrl}`,
     method: 'post',
     headers: { 'X-Authenticator': name },
-    data: { redirect: returnPath(search) },
+    data: { redirect: returnPath(search, fallback) },
     skipNotify: true,
   };
 }
@@ -126,10 +113,6 @@ export function ticketSignInRequest(name: string): TicketSignInRequest {
 
 /** What a failed request tells the user: a contract code, else the server's own message, else nothing. */
 export type RequestFailure = { code?: ErrorCode; detail?: string; serverMessage?: string };
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 /**
  * Reads NocoBase's usual error body `{ errors: [{ message, code }] }` from an axios error. A known code

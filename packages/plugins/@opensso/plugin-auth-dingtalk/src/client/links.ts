@@ -4,7 +4,7 @@
  * after DingTalk, and what the "DingTalk account" dialog and the admin page show.
  */
 import { ACTIONS, AUTH_TYPE, QUERY, RESOURCE } from '../constants';
-import { ErrorCode, isErrorCode, isSafeDetail } from '../errors';
+import { ErrorCode } from '../errors';
 import { normalisePublicPath } from '../public-path';
 import {
   CompletedLinkAnswer,
@@ -20,6 +20,7 @@ import {
   uncheckedOf,
   UserId,
 } from '../api-answers';
+import { readErrorLanding } from '../error-landing';
 import { SearchInput, Shown, stripLandingParams, toParams } from './landing';
 
 const action = (name: keyof typeof ACTIONS) => `${RESOURCE}:${ACTIONS[name]}`;
@@ -311,12 +312,9 @@ export type LinkLanding =
 
 export function parseLinkLanding(search: SearchInput): LinkLanding {
   const params = toParams(search);
-  const rawError = params.get(QUERY.error);
-  if (rawError !== null) {
-    const code = isErrorCode(rawError) ? rawError : undefined;
-    const rawDetail = params.get(QUERY.detail);
-    const detail = isSafeDetail(rawDetail) ? rawDetail : undefined;
-    return detail ? { kind: 'error', code, detail } : { kind: 'error', code };
+  const failed = readErrorLanding(params);
+  if (failed) {
+    return failed.detail ? { kind: 'error', code: failed.code, detail: failed.detail } : { kind: 'error', code: failed.code };
   }
   const authenticator = params.get(QUERY.link);
   if (authenticator) {

@@ -6,7 +6,7 @@ import type { Authenticator } from '@nocobase/plugin-auth/client';
 import { Alert, Button, Space } from 'antd';
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
-import { afterSignInTarget } from './after-sign-in';
+import { afterSignInTarget, currentPageContext } from './after-sign-in';
 import { DingTalkLogo } from './DingTalkLogo';
 import { chooseInAppAuthenticator, InAppConfig, inAppConfigOf, runInAppSignIn, shouldSignInInApp } from './in-app';
 import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './jsapi-loader';
@@ -21,8 +21,6 @@ import {
   shownFromError,
   stripLandingParams,
   textOf,
-  ticketSignInRequest,
-  tokenFromBody,
 } from './landing';
 import { useDingTalkTranslation } from './locale';
 
@@ -38,22 +36,22 @@ export interface SignInHost {
   listed: readonly Authenticator[];
   /** Reloads the host's current user after the token changed, when the host keeps one. */
   refreshUser?: () => Promise<unknown>;
+  /**
+   * Where to come back when the sign-in page names no `?redirect=`: this client's admin page. The callback lands
+   * there directly, so the modern client gives its own (`/v/admin`), not the v1 client's `/admin`.
+   */
+  defaultReturnPath?: string;
 }
 
 type State =
   | { status: 'idle' }
   /** Asking the server for DingTalk's authorization URL, then leaving the page. */
   | { status: 'starting' }
-  /** Back from DingTalk: exchanging the ticket cookie for a NocoBase token. */
-  | { status: 'exchanging' }
   /** Inside the DingTalk app: asking its JSAPI for a code and signing in with it, without a click. */
   | { status: 'in-app' }
   | { status: 'error'; shown: Shown };
 
 function initialState(landing: Landing, inApp: InAppConfig | undefined): State {
-  if (landing.kind === 'signin') {
-    return { status: 'exchanging' };
-  }
   if (landing.kind === 'error') {
     return { status: 'error', shown: messageFor(landing.code, landing.detail) };
   }
@@ -84,11 +82,7 @@ function useInAppSignIn(
 }
 
 function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction): void {
-  const target = afterSignInTarget(search, {
-    origin: window.location.origin,
-    publicPath,
-    modernPrefix: (window as unknown as { __nocobase_modern_client_prefix__?: unknown }).__nocobase_modern_client_prefix__,
-  });
+  const target = afterSignInTarget(search, currentPageContext(publicPath));
   if (target.kind === 'document') {
     window.location.replace(target.url);
   } else {
@@ -97,9 +91,9 @@ function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFun
 }
 
 /**
- * One per enabled `dingtalk` authenticator, below the sign-in form. Starts the DingTalk round trip and, when
- * the sign-in page is reached again with this authenticator's `dingtalk_signin` / `dingtalk_error`, finishes
- * the sign-in or shows why it failed. Inside the DingTalk app, the authenticator with in-app sign-in signs in by
+ * One per enabled `dingtalk` authenticator, below the sign-in form. Starts the DingTalk round trip and, when the
+ * sign-in page is reached with this authenticator's `dingtalk_error`, shows why it failed (a successful round trip
+ * lands on the page the person wanted and is finished there while the app loads: ticket-landing.ts). Inside the DingTalk app, the authenticator with in-app sign-in signs in by
  * itself once per page load; when that fails, its message stays and the button works as usual.
  */
 export function SignInButtonView({ authenticator, host }: { authenticator: Authenticator; host: SignInHost }) {
@@ -116,7 +110,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
   const handled = useRef(false);
   const inAppStarted = useRef(false);
 
-  // The latest values for the asynchronous exchange (the URL changes under it).
+  // The latest values for the asynchronous in-app sign-in (the URL changes under it).
   const latest = useRef({ search: location.search, navigate, refreshUser: host.refreshUser });
   latest.current = { search: location.search, navigate, refreshUser: host.refreshUser };
 
@@ -141,22 +135,6 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     handled.current = true;
     // A reload or a shared link must not replay the landing: drop the dingtalk_* parameters, keep `redirect`.
     navigate({ pathname: location.pathname, search: stripLandingParams(location.search) }, { replace: true });
-    if (landing.kind !== 'signin') {
-      return;
-    }
-    (async () => {
-      try {
-        const response = await api.request(ticketSignInRequest(name));
-        const token = tokenFromBody(response.data);
-        if (!token) {
-          setState({ status: 'error', shown: { key: GENERIC_ERROR } });
-          return;
-        }
-        await finishSignIn(token);
-      } catch (error) {
-        setState({ status: 'error', shown: shownFromError(error) });
-      }
-    })();
     // Runs once per page load by design (see `handled`).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -215,7 +193,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
   const start = useCallback(async () => {
     setState({ status: 'starting' });
     try {
-      const response = await api.request(authUrlRequest(name, location.search));
+      const response = await api.request(authUrlRequest(name, location.search, host.defaultReturnPath));
       const url = authUrlFromBody(response.data);
       if (!url) {
         setState({ status: 'error', shown: { key: GENERIC_ERROR } });
@@ -226,11 +204,11 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     } catch (error) {
       setState({ status: 'error', shown: shownFromError(error) });
     }
-  }, [api, location.search, name]);
+  }, [api, location.search, name, host.defaultReturnPath]);
 
-  const busy = state.status === 'starting' || state.status === 'exchanging' || state.status === 'in-app';
+  const busy = state.status === 'starting' || state.status === 'in-app';
   const title = authenticator.title || t('Sign in with DingTalk');
-  const label = state.status === 'exchanging' || state.status === 'in-app' ? t('Signing in with DingTalk…') : title;
+  const label = state.status === 'in-app' ? t('Signing in with DingTalk…') : title;
   const error = state.status === 'error' ? textOf(t, state.shown) : undefined;
 
   return (

@@ -22,7 +22,7 @@ import { callOptions, resolveSignInUser } from './flow-steps';
 import type { Linking } from './linking';
 import { LockLike, sha256 } from './one-time-store';
 import { DingTalkOptions, readOptions } from './options';
-import { appPageUrl, callbackUrl, signInPageUrl } from './public-url';
+import { appPageUrl, callbackUrl, landingPageUrl, signInPageUrl } from './public-url';
 import { clientAddress, enforce, limitFromEnv, RateLimiter } from './rate-limit';
 import { sanitizeReturnPath } from './return-path';
 import { asSignInError, failureParams, logFailure, SignInError } from './sign-in-error';
@@ -111,7 +111,7 @@ export class BrowserSignIn {
         userId: user.get('id'),
         requestIds,
       });
-      return signInPageUrl(ctx, { redirect: pending.returnPath, [QUERY.signin]: authenticator.name });
+      return landingPageUrl(ctx, pending.returnPath, { [QUERY.signin]: authenticator.name });
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);

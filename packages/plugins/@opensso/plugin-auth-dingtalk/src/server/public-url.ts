@@ -152,3 +152,28 @@ export function appPageUrl(
   }
   return `${appBasePath(ctx, env)}${url.pathname.slice(1)}${url.search}${url.hash}`;
 }
+
+/**
+ * The page a successful sign-in lands on, with our query parameters: the checked return path, of NocoBase's modern
+ * client when it is one of its pages (given from the site root, `<public path><prefix>/…`, or as `/<prefix>/…`),
+ * else of the v1 client, under the base path of the app that handles the request. The page itself finishes the
+ * sign-in while it loads, so the browser loads the app once.
+ */
+export function landingPageUrl(
+  ctx: AppLike,
+  path: string,
+  params: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const modernRoot = `${publicPath(env)}${modernClientPrefix(env)}`;
+  const pathname = path.split(/[?#]/, 1)[0];
+  if (isModernClientPath(path, env) && (pathname === modernRoot || pathname.startsWith(`${modernRoot}/`))) {
+    // Already a path from the site root: only the parameters are added.
+    const url = new URL(path, 'http://app.invalid');
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    return `${url.pathname}${url.search}${url.hash}`;
+  }
+  return appPageUrl(ctx, path, params, env);
+}

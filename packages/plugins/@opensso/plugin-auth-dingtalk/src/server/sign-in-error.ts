@@ -8,8 +8,9 @@
  * Only the code and a detail from the closed lists ever cross to the browser; everything else stays in the log.
  */
 import type { Context } from '@nocobase/actions';
-import { NAMESPACE, QUERY } from '../constants';
+import { NAMESPACE } from '../constants';
 import { ErrorCode, isErrorCode, isSafeDetail, messageKey } from '../errors';
+import { errorLandingParams } from '../error-landing';
 import { isBusy } from './db-errors';
 
 /**
@@ -88,7 +89,7 @@ function describe(cause: unknown): string {
 
 /** What an error landing tells the page: the code, the button it is for, and a detail from the closed lists. */
 export function failureParams(failure: SignInError, authenticator: string | undefined): Record<string, string | undefined> {
-  return { [QUERY.error]: failure.code, [QUERY.authenticator]: authenticator, [QUERY.detail]: failure.detail };
+  return errorLandingParams({ code: failure.code, authenticator, detail: failure.detail });
 }
 
 type HttpError = Error & { status: number; code: string; detail?: string };

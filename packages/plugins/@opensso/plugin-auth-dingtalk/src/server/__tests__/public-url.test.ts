@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appBasePath, appPageUrl, callbackUrl, configuredOrigin, homepageUrl, publicPath, requestScheme, signInPageUrl } from '../public-url';
+import { appBasePath, appPageUrl, callbackUrl, configuredOrigin, homepageUrl, landingPageUrl, publicPath, requestScheme, signInPageUrl } from '../public-url';
 
 const request = { protocol: 'http', host: 'spoofed.example', app: { name: 'main' } };
 /** A request the gateway handed to the multi-app manager's sub-app `sub1`. */
@@ -69,6 +69,20 @@ describe('the Redirect URL and the sign-in page URL', () => {
     expect(signInPageUrl(request, { redirect: '/vip', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fvip&dingtalk_signin=dt');
     expect(signInPageUrl(request, { redirect: '/admin/v/x', dingtalk_signin: 'dt' }, {})).toBe('/signin?redirect=%2Fadmin%2Fv%2Fx&dingtalk_signin=dt');
     expect(signInPageUrl(request, { redirect: undefined, dingtalk_error: 'STATE_INVALID' }, {})).toBe('/signin?dingtalk_error=STATE_INVALID');
+  });
+
+  it('lands a successful sign-in on the page it was started for, of the client that page belongs to', () => {
+    const params = { dingtalk_signin: 'dt' };
+    expect(landingPageUrl(request, '/admin/x?tab=1#h', params, {})).toBe('/admin/x?tab=1&dingtalk_signin=dt#h');
+    expect(landingPageUrl(request, '/admin', params, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/admin?dingtalk_signin=dt');
+    expect(landingPageUrl(subApp, '/admin', params, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/apps/sub1/admin?dingtalk_signin=dt');
+    // The modern client's pages, given from the site root (as its sign-in page gives them) or under the public path.
+    expect(landingPageUrl(request, '/v/admin/', params, {})).toBe('/v/admin/?dingtalk_signin=dt');
+    expect(landingPageUrl(request, '/nb/v/admin/', params, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/v/admin/?dingtalk_signin=dt');
+    expect(landingPageUrl(request, '/v/admin/', params, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/v/admin/?dingtalk_signin=dt');
+    expect(landingPageUrl(request, '/modern/x', params, { APP_MODERN_CLIENT_PREFIX: 'modern' })).toBe('/modern/x?dingtalk_signin=dt');
+    // Only a whole first segment: /vip is a page of the v1 client.
+    expect(landingPageUrl(request, '/vip', params, { APP_PUBLIC_PATH: '/nb/' })).toBe('/nb/vip?dingtalk_signin=dt');
   });
 
   it('sends a browser of a sub-application to that sub-application\'s own pages, under the public path', () => {

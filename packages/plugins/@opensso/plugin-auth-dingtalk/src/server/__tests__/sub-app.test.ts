@@ -47,13 +47,12 @@ afterAll(async () => {
 });
 
 describe('a sub-application', () => {
-  it("sends the browser to the sub-app's sign-in page, and DingTalk back to the sub-app", async () => {
+  it("sends DingTalk back to the sub-app, and the browser to the sub-app's page it wanted", async () => {
     const { start, callback, landing, signIn } = await signInWithDingTalk(sub, person(), { redirect: '/admin/abc' });
     const authUrl = new URL(start.body.data.url);
     expect(authUrl.searchParams.get('redirect_uri')).toBe(`${APP_URL}/api/dingtalk:redirect?__appName=sub1`);
     expect(callback.status).toBe(302);
-    expect(landing.pathname).toBe('/apps/sub1/signin');
-    expect(landing.searchParams.get('redirect')).toBe('/admin/abc');
+    expect(landing.pathname).toBe('/apps/sub1/admin/abc');
     expect(landing.searchParams.get('dingtalk_signin')).toBe('dingtalk');
     expect(signIn!.status).toBe(200);
   });
