@@ -58,6 +58,12 @@ export const ACTIONS = {
   listLinkBlocks: 'listLinkBlocks',
   /** Admins. POST, body `{ authenticator, userId, unionId }`: lets matching link that account to that user again. */
   removeLinkBlock: 'removeLinkBlock',
+  /**
+   * Admins (same snippet). POST, body `{ authenticator?, clientId, clientSecret? }` → `{ ok: true }` or an error
+   * code: asks DingTalk for an app token with these credentials (the stored secret of `authenticator` when none is
+   * typed). Nothing is stored and the secret is never answered.
+   */
+  testConnection: 'testConnection',
 } as const;
 
 /** The ACL snippet that lets a role see and remove users' DingTalk links (NocoBase's admin role has `pm.*`). */

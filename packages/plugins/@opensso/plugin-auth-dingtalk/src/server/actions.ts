@@ -7,6 +7,7 @@ import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from '.
 import { sanitizeReturnPath } from './return-path';
 import { SignInError } from './sign-in-error';
 import { SignInFlow, asSignInError, logFailure } from './sign-in-flow';
+import { testConnection } from './test-connection';
 import { toHttpError } from './translate';
 
 type Handler = (ctx: Context) => Promise<unknown>;
@@ -207,6 +208,12 @@ export function createActions(flow: SignInFlow) {
       }
       ctx.logger?.info?.('dingtalk: unlink block cleared', { authenticator, userId: Number(userId), by: currentUserId(ctx) });
       return { authenticator, userId: Number(userId) };
+    }),
+
+    [ACTIONS.testConnection]: action('test-connection', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.testConnection}`);
+      const { authenticator, clientId, clientSecret } = values(ctx);
+      return testConnection(ctx, { authenticator, clientId, clientSecret });
     }),
   };
 }

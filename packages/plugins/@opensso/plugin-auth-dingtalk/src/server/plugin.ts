@@ -82,7 +82,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     );
     this.app.acl.registerSnippet({
       name: LINKS_SNIPPET,
-      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock].map((name) => `${RESOURCE}:${name}`),
+      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock, ACTIONS.testConnection].map((name) => `${RESOURCE}:${name}`),
     });
   }
 
