@@ -386,7 +386,7 @@ describe('saving settings', () => {
       options: { ...CREDENTIALS, matchBy: ['phone', 'username'] },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].message).toBe('Invalid DingTalk setting: matchBy');
+    expect(bad.body.errors[0]).toMatchObject({ message: 'Invalid DingTalk setting: Match existing users by', code: 'CONFIG_INVALID', detail: 'matchBy' });
     expect(await h.app.db.getRepository('authenticators').count({ filter: { name: 'bad-settings' } })).toBe(0);
     const good = await admin.post('/api/authenticators:create').send({
       name: 'good-settings',
