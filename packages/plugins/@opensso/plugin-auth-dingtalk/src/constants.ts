@@ -36,7 +36,10 @@ export const ACTIONS = {
   getLinkUrl: 'getLinkUrl',
   /** Signed-in users. POST, body `{ authenticator }` → `{ authenticator, nickname }`: redeems the link ticket. */
   completeLink: 'completeLink',
-  /** Signed-in users. GET → `[{ authenticator, title, nickname, linkedAt }]`: the current user's DingTalk links. */
+  /**
+   * Signed-in users. GET → `[{ authenticator, title, nickname, linkedAt, canUnlink }]`: the current user's DingTalk
+   * links; `canUnlink` is false while the account has no password (unlinking would leave no way to sign in).
+   */
   listMyLinks: 'listMyLinks',
   /** Signed-in users. POST, body `{ authenticator }`: removes the current user's link. */
   unlinkMe: 'unlinkMe',

@@ -2,6 +2,7 @@ import { Plugin, stripModernClientPrefix } from '@nocobase/client-v2';
 import AuthPluginV2 from '@nocobase/plugin-auth/client-v2';
 import { AUTH_TYPE } from '../constants';
 import { prefetchDingTalkJsapi } from '../client/jsapi-loader';
+import { watchSaveProblems } from '../client/save-problems';
 import { AdminSettingsForm } from './AdminSettingsForm';
 import { SignInButton } from './SignInButton';
 
@@ -17,6 +18,7 @@ export class PluginAuthDingTalkClientV2 extends Plugin {
       signInButtonLoader: async () => ({ default: SignInButton }),
       adminSettingsFormLoader: async () => ({ default: AdminSettingsForm }),
     });
+    watchSaveProblems(this.app.apiClient.axios);
     // As in v1: inside the DingTalk app with nobody signed in, fetch DingTalk's JSAPI while the page is loading.
     prefetchDingTalkJsapi(stripModernClientPrefix(this.app.getPublicPath()), Boolean(this.app.apiClient.auth.token));
   }

@@ -17,6 +17,7 @@ declare module '@nocobase/client-v2' {
 
   export class APIClient {
     auth: Auth;
+    axios: import('axios').AxiosInstance;
     request<T = unknown>(config: AxiosRequestConfig & { skipNotify?: boolean; skipAuth?: boolean }): Promise<AxiosResponse<T>>;
   }
 

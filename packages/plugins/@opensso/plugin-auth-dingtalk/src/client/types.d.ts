@@ -24,9 +24,13 @@ declare module '@formily/react' {
     'x-decorator'?: string;
     'x-component'?: string;
     'x-component-props'?: Record<string, unknown>;
+    /** A message when the value is refused, '' when it is fine. */
+    'x-validator'?: (value: unknown) => string;
     /** Only the function form is used here: formily runs it in an autorun, so it re-runs when what it reads changes. */
     'x-reactions'?: (field: import('@formily/core').GeneralField) => void;
   }
+  /** The form of the schema being rendered (the settings drawer's, holding the whole authenticator record). */
+  export function useForm(): import('@formily/core').Form;
 }
 
 declare module '@nocobase/client' {
@@ -51,6 +55,7 @@ declare module '@nocobase/client' {
 
   export class APIClient {
     auth: Auth;
+    axios: import('axios').AxiosInstance;
     request<T = unknown>(config: RequestOptions): Promise<AxiosResponse<T>>;
   }
 
@@ -188,6 +193,16 @@ declare module 'antd' {
     description?: ReactNode;
     role?: string;
     style?: CSSProperties;
+    closable?: boolean;
+    onClose?: () => void;
+  }>;
+
+  export const Collapse: ComponentType<{
+    items: Array<{ key: string; label: ReactNode; children?: ReactNode; forceRender?: boolean }>;
+    activeKey?: string[];
+    onChange?: (keys: string[]) => void;
+    size?: Size;
+    style?: CSSProperties;
   }>;
 
   export interface MessageApi {
@@ -281,6 +296,8 @@ declare module 'antd' {
       valuePropName?: string;
       dependencies?: NamePath[];
       hidden?: boolean;
+      validateStatus?: 'error' | '';
+      help?: ReactNode;
       children?: ReactNode;
     }>;
     useFormInstance(): FormInstance;

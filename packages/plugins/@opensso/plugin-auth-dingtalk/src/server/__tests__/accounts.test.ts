@@ -261,8 +261,21 @@ describe('self-service linking (checklist A9)', () => {
     const identity = person();
     const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
     const dingtalkOnly = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    // Told up front, before any click.
+    expect((await dingtalkOnly.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: false }]);
     const refused = await dingtalkOnly.post('/api/dingtalk:unlinkMe').send({ authenticator: name });
     expect(refused.body.errors[0].code).toBe('UNLINK_WOULD_LOCK_OUT');
+    expect(refused.body.errors[0].message).toContain('Ask an administrator to set a password');
+
+    // What the message says works: an administrator sets a password (Users & Permissions → Users → Change password,
+    // which sends `users:update`), and the user can unlink.
+    const admin = await h.app.agent().login(await users().findOne({ filter: { email: 'admin@nocobase.com' } }), 'root');
+    const setByAdmin = await admin.post('/api/users:update').query({ filterByTk: signIn!.body.data.user.id }).send({ password: 'set-by-admin-1' });
+    expect(setByAdmin.status).toBe(200);
+    // NocoBase signs the user out everywhere when their password changes: they sign in again.
+    const withPassword = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    expect((await withPassword.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: true }]);
+    expect((await withPassword.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).status).toBe(200);
 
     const { agent } = await signedIn();
     await linkRoundTrip(agent, name, person());
