@@ -137,7 +137,8 @@ async function adminToken(): Promise<string> {
 
 /** The failure case: the page stays /signin with the translated message by the button, and nothing raw. */
 async function expectReadableFailure(page: Page, message: string): Promise<void> {
-  const alert = signInBlock(page).getByRole('alert');
+  // A refusal is an alert; the person's own cancel an informational status.
+  const alert = signInBlock(page).locator('[role="alert"], [role="status"]');
   await alert.waitFor();
   expect((await alert.innerText()).trim()).toBe(message);
   expect(new URL(page.url()).pathname).toBe('/signin');

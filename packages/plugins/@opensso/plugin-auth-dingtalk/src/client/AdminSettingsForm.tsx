@@ -84,7 +84,13 @@ function useSaveProblemOnField() {
   useEffect(() => {
     if (!problem) return undefined;
     const fields = Object.values(form.fields) as unknown as Decorated[];
-    const field = fields.find((candidate) => candidate.path.toString() === `options.${problem.field}`);
+    // `options.<key>` of the drawer's record, wherever NocoBase mounts our schema under it.
+    const paths = fields.map((candidate) => candidate.path.toString());
+    const at =
+      paths.indexOf(`options.${problem.field}`) >= 0
+        ? paths.indexOf(`options.${problem.field}`)
+        : paths.findIndex((path) => path === problem.field || path.endsWith(`.${problem.field}`));
+    const field = at >= 0 ? fields[at] : undefined;
     field?.setDecoratorProps({ feedbackStatus: 'error', feedbackText: problem.message });
     return () => field?.setDecoratorProps({ feedbackStatus: undefined, feedbackText: undefined });
   }, [form, problem]);
