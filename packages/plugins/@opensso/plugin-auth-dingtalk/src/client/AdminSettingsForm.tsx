@@ -11,6 +11,7 @@ import {
   ConsoleUrlsContext,
   CorpIdsSelect,
   CountryCodeInput,
+  FieldProblem,
   HomepageUrl,
   MatchBySelect,
   OptionSwitch,
@@ -19,7 +20,6 @@ import {
   SyncModeRadios,
   TestConnectionButton,
   useConsoleUrls,
-  useSaveProblem,
 } from './settings-fields';
 import { settingsTexts } from './settings-texts';
 
@@ -36,6 +36,11 @@ function onOff(title: string, description: string, defaultValue = false): ISchem
     'x-component-props': { label: title },
     default: defaultValue,
   };
+}
+
+/** Right under an option: why the last save was refused, when it was for this option. */
+function problemOf(field: string): ISchema {
+  return { type: 'void', 'x-component': 'DingTalkFieldProblem', 'x-component-props': { field } };
 }
 
 function section(title: string, fields: readonly string[], properties: Record<string, ISchema>, description?: string): ISchema {
@@ -72,28 +77,11 @@ function Hint({ text }: { text?: string }) {
   );
 }
 
-type Decorated = { setDecoratorProps(props: Record<string, unknown>): void; path: { toString(): string } };
-
-/** Marks the field a refused save named (formily's own errors would block the next submit), until the next save. */
-function useSaveProblemOnField() {
-  const form = useForm();
-  const problem = useSaveProblem();
+/** A form just opened shows no refusal of an earlier one; each field shows its own (FieldProblem). */
+function useFreshSaveProblems() {
   useEffect(() => {
     publishSaveProblem(undefined);
   }, []);
-  useEffect(() => {
-    if (!problem) return undefined;
-    const fields = Object.values(form.fields) as unknown as Decorated[];
-    // `options.<key>` of the drawer's record, wherever NocoBase mounts our schema under it.
-    const paths = fields.map((candidate) => candidate.path.toString());
-    const at =
-      paths.indexOf(`options.${problem.field}`) >= 0
-        ? paths.indexOf(`options.${problem.field}`)
-        : paths.findIndex((path) => path === problem.field || path.endsWith(`.${problem.field}`));
-    const field = at >= 0 ? fields[at] : undefined;
-    field?.setDecoratorProps({ feedbackStatus: 'error', feedbackText: problem.message });
-    return () => field?.setDecoratorProps({ feedbackStatus: undefined, feedbackText: undefined });
-  }, [form, problem]);
 }
 
 /**
@@ -102,7 +90,7 @@ function useSaveProblemOnField() {
  */
 export function AdminSettingsForm() {
   const { t } = useDingTalkTranslation();
-  useSaveProblemOnField();
+  useFreshSaveProblems();
 
   const schema = useMemo<ISchema>(() => {
     const texts = settingsTexts(t);
@@ -149,6 +137,8 @@ export function AdminSettingsForm() {
           'x-component-props': { autoComplete: 'new-password' },
           description: texts.clientSecretHelp,
         },
+        clientIdProblem: problemOf('clientId'),
+        clientSecretProblem: problemOf('clientSecret'),
         testConnection: { type: 'void', 'x-decorator': 'FormItem', 'x-component': 'DingTalkTestConnection' },
         redirectUrl: {
           type: 'void',
@@ -158,6 +148,7 @@ export function AdminSettingsForm() {
           description: texts.redirectUrlHelp,
         },
         autoSignup: onOff(texts.autoSignup, texts.autoSignupHelp),
+        autoSignupProblem: problemOf('autoSignup'),
 
         matching: section(texts.matchingSection, ['matchBy', 'defaultCountryCode', 'signupWithoutPhone', 'copyEmailAtSignup'], {
           matchBy: {
@@ -168,6 +159,7 @@ export function AdminSettingsForm() {
             default: [...DEFAULT_MATCH_BY],
             description: texts.matchByHelp,
           },
+          matchByProblem: problemOf('matchBy'),
           emailWarning: warning(texts.matchByEmailWarning, (field) => matchesByEmail(field.query('.matchBy').value())),
           defaultCountryCode: {
             type: 'string',
@@ -179,8 +171,11 @@ export function AdminSettingsForm() {
             'x-validator': (value: unknown) => (isCountryCode(value) ? '' : texts.defaultCountryCodeInvalid),
             description: texts.defaultCountryCodeHelp,
           },
+          defaultCountryCodeProblem: problemOf('defaultCountryCode'),
           signupWithoutPhone: onOff(texts.signupWithoutPhone, texts.signupWithoutPhoneHelp),
+          signupWithoutPhoneProblem: problemOf('signupWithoutPhone'),
           copyEmailAtSignup: onOff(texts.copyEmailAtSignup, texts.copyEmailAtSignupHelp, DEFAULT_COPY_EMAIL_AT_SIGNUP),
+          copyEmailAtSignupProblem: problemOf('copyEmailAtSignup'),
           copyEmailWarning: warning(texts.copyEmailWarning, (field) => field.query('.copyEmailAtSignup').value() === true),
         }),
 
@@ -193,7 +188,9 @@ export function AdminSettingsForm() {
             default: [],
             description: texts.allowedCorpIdsHelp,
           },
+          allowedCorpIdsProblem: problemOf('allowedCorpIds'),
           verifyMembership: onOff(texts.verifyMembership, texts.verifyMembershipHelp),
+          verifyMembershipProblem: problemOf('verifyMembership'),
         }),
 
         profile: section(
@@ -216,12 +213,14 @@ export function AdminSettingsForm() {
                 ]),
               ),
             },
+            ...Object.fromEntries(PROFILE_FIELDS.map((field) => [`${field}Problem`, problemOf(`profileSync.${field}`)])),
           },
           texts.profileSectionHelp,
         ),
 
         inApp: section(texts.inAppSection, ['inAppSignIn', 'corpId'], {
           inAppSignIn: onOff(texts.inAppSignIn, texts.inAppSignInHelp),
+          inAppSignInProblem: problemOf('inAppSignIn'),
           corpId: {
             type: 'string',
             title: texts.corpId,
@@ -236,6 +235,7 @@ export function AdminSettingsForm() {
               if ('setRequired' in field) field.setRequired(on);
             },
           },
+          corpIdProblem: problemOf('corpId'),
           homepageUrl: {
             type: 'void',
             title: texts.homepageUrl,
@@ -270,6 +270,7 @@ export function AdminSettingsForm() {
           DingTalkTestConnection: TestConnection,
           DingTalkSaveProblem: SaveProblemNotice,
           DingTalkHint: Hint,
+          DingTalkFieldProblem: FieldProblem,
         }}
       />
     </ConsoleUrlsContext.Provider>

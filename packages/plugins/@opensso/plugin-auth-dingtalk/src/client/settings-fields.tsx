@@ -261,6 +261,17 @@ export function CollapsibleSection({
   );
 }
 
+/** Under an option's field: the refused save's sentence when it names this option, until the next save. */
+export function FieldProblem({ field }: { field: string }) {
+  const problem = useSaveProblem();
+  if (problem?.field !== field) return null;
+  return (
+    <div data-testid={`dingtalk-field-problem-${field}`} role="alert" style={{ marginTop: -16, marginBottom: 16 }}>
+      <Typography.Text type="danger">{problem.message}</Typography.Text>
+    </div>
+  );
+}
+
 /** The refused save's sentence, at the top of the form until the next save (the host's notice fades). */
 export function SaveProblemNotice() {
   const problem = useSaveProblem();
