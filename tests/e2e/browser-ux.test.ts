@@ -34,7 +34,8 @@ describe('the DingTalk button, its messages and its settings form', () => {
       name: AUTH,
       authType: 'dingtalk',
       enabled: true,
-      options: { clientId, clientSecret, autoSignup: true },
+      // A corpId kept while in-app sign-in is off: its field is hidden, and saving must keep it.
+      options: { clientId, clientSecret, autoSignup: true, corpId: 'dinguxcorp' },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const languages = await appApi(token, 'systemSettings:update?filterByTk=1', { enabledLanguages: ['en-US', 'zh-CN', 'fr-FR'] });
@@ -164,7 +165,7 @@ describe('the DingTalk button, its messages and its settings form', () => {
         'verifyMembership',
       ].sort(),
     );
-    expect(stored.body.data.options).toMatchObject({ clientId, clientSecret, autoSignup: true });
+    expect(stored.body.data.options).toMatchObject({ clientId, clientSecret, autoSignup: true, corpId: 'dinguxcorp', inAppSignIn: false });
     await admin.context.close();
   });
 });
