@@ -215,13 +215,13 @@ describe('signing in inside the DingTalk app', () => {
     await item('Auth UID').locator('input').fill(AUTH_UID);
     await item('Title').locator('input').fill(TITLE);
     await item('Enabled').getByRole('checkbox').check();
-    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Sign up automatically when the user does not exist').getByRole('switch').click();
     await item('Client ID').locator('input').fill(clientId);
     await item('Client Secret').locator('input').fill(clientSecret);
 
-    // The section: off by default; the corpId is required only once it is on.
-    const section = drawer.getByRole('separator').filter({ hasText: 'Inside the DingTalk app' });
-    await section.waitFor();
+    // The section, folded: off by default; the corpId is shown and required only once it is on.
+    const section = drawer.locator('.ant-collapse-header').filter({ hasText: 'Inside the DingTalk app' });
+    await section.click();
     const toggle = item('Sign in automatically inside the DingTalk app').getByRole('switch');
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
     const corpId = item('Organization corpId');
