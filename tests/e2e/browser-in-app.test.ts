@@ -277,6 +277,9 @@ describe('signing in inside the DingTalk app', () => {
     const again = page.getByRole('dialog').filter({ hasText: 'Add new' });
     await again.waitFor();
     const warning = 'because APP_URL is not set on the server';
+    // The Homepage URL shows once in-app sign-in is on, in its folded section.
+    await again.locator('.ant-collapse-header').filter({ hasText: 'Inside the DingTalk app' }).click();
+    await formItem(page, again, 'Sign in automatically inside the DingTalk app').getByRole('switch').click();
     await formItem(page, again, 'Homepage URL').getByText(warning, { exact: false }).waitFor();
     await formItem(page, again, 'Redirect URL').getByText(warning, { exact: false }).waitFor();
     await formItem(page, again, 'Homepage URL').scrollIntoViewIfNeeded();
