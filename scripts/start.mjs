@@ -55,7 +55,7 @@ try {
     const outcome = await ensureAuthenticator(admin, {
       name: 'dingtalk',
       authType: 'dingtalk',
-      title: 'Sign in with DingTalk',
+      // No title: the button then reads "Sign in with DingTalk" in each person's language.
       description: 'Demo authenticator wired to the local DingTalk emulator',
       enabled: true,
       options: {

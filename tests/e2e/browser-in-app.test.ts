@@ -137,7 +137,8 @@ async function adminToken(): Promise<string> {
 
 /** The failure case: the page stays /signin with the translated message by the button, and nothing raw. */
 async function expectReadableFailure(page: Page, message: string): Promise<void> {
-  const alert = signInBlock(page).getByRole('alert');
+  // A refusal is an alert; the person's own cancel an informational status.
+  const alert = signInBlock(page).locator('[role="alert"], [role="status"]');
   await alert.waitFor();
   expect((await alert.innerText()).trim()).toBe(message);
   expect(new URL(page.url()).pathname).toBe('/signin');
@@ -214,13 +215,13 @@ describe('signing in inside the DingTalk app', () => {
     await item('Auth UID').locator('input').fill(AUTH_UID);
     await item('Title').locator('input').fill(TITLE);
     await item('Enabled').getByRole('checkbox').check();
-    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Sign up automatically when the user does not exist').getByRole('switch').click();
     await item('Client ID').locator('input').fill(clientId);
     await item('Client Secret').locator('input').fill(clientSecret);
 
-    // The section: off by default; the corpId is required only once it is on.
-    const section = drawer.getByRole('separator').filter({ hasText: 'Inside the DingTalk app' });
-    await section.waitFor();
+    // The section, folded: off by default; the corpId is shown and required only once it is on.
+    const section = drawer.locator('.ant-collapse-header').filter({ hasText: 'Inside the DingTalk app' });
+    await section.click();
     const toggle = item('Sign in automatically inside the DingTalk app').getByRole('switch');
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
     const corpId = item('Organization corpId');
@@ -276,6 +277,9 @@ describe('signing in inside the DingTalk app', () => {
     const again = page.getByRole('dialog').filter({ hasText: 'Add new' });
     await again.waitFor();
     const warning = 'because APP_URL is not set on the server';
+    // The Homepage URL shows once in-app sign-in is on, in its folded section.
+    await again.locator('.ant-collapse-header').filter({ hasText: 'Inside the DingTalk app' }).click();
+    await formItem(page, again, 'Sign in automatically inside the DingTalk app').getByRole('switch').click();
     await formItem(page, again, 'Homepage URL').getByText(warning, { exact: false }).waitFor();
     await formItem(page, again, 'Redirect URL').getByText(warning, { exact: false }).waitFor();
     await formItem(page, again, 'Homepage URL').scrollIntoViewIfNeeded();

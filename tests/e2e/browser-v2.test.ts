@@ -59,6 +59,12 @@ function formItem(scope: Locator, label: string): Locator {
   return scope.locator('.ant-form-item').filter({ has: scope.page().locator('.ant-form-item-label label').getByText(label, { exact: true }) });
 }
 
+/** Unfolds every folded section of the settings form (their fields are there, hidden, until then). */
+async function unfoldSections(drawer: Locator): Promise<void> {
+  const headers = drawer.locator('.ant-collapse-item:not(.ant-collapse-item-active) > .ant-collapse-header');
+  while ((await headers.count()) > 0) await headers.first().click();
+}
+
 /** The authenticator as stored, through the admin's API. */
 async function storedAuthenticator(): Promise<{ id: number; authType: string; enabled: boolean; title: string; options: Record<string, unknown> }> {
   const res = await fetch(`${appUrl}/api/authenticators:get?filter=${encodeURIComponent(JSON.stringify({ name: AUTH_UID }))}`, {
@@ -189,7 +195,11 @@ describe("NocoBase's modern client (/v/)", () => {
     await item('Client ID').locator('input').fill(clientId);
     const secret = item('Client Secret').locator('input');
     await secret.fill(clientSecret);
-    await item('Sign up automatically when the user does not exist').getByRole('checkbox').check();
+    await item('Sign up automatically when the user does not exist').getByRole('switch').click();
+    // The rest is folded in sections; the in-app organization appears once in-app sign-in is on.
+    expect(await item('Match existing users by').isVisible()).toBe(false);
+    await unfoldSections(drawer);
+    expect(await item('Organization corpId').isVisible()).toBe(false);
     await item('Sign in automatically inside the DingTalk app').getByRole('switch').click();
     await item('Organization corpId').locator('input').fill(CORP_ID);
 
@@ -247,6 +257,7 @@ describe("NocoBase's modern client (/v/)", () => {
     const drawer = settingsDrawer(page, 'Configure');
     await drawer.waitFor();
     const item = (label: string) => formItem(drawer, label);
+    await unfoldSections(drawer);
     // The stored record, loaded into the form: the corpId typed before, the secret masked.
     const corpId = item('Organization corpId').locator('input');
     expect(await waitForValue(() => corpId.inputValue(), (value) => value !== '')).toBe(CORP_ID);
@@ -255,10 +266,10 @@ describe("NocoBase's modern client (/v/)", () => {
 
     // The email warning follows its checkbox.
     const warning = drawer.getByText("someone could sign up with a colleague's address", { exact: false });
-    const copyEmail = item("Copy DingTalk's email address to new users").getByRole('checkbox');
-    await copyEmail.check();
+    const copyEmail = item("Copy DingTalk's email address to new users").getByRole('switch');
+    await copyEmail.click();
     await warning.waitFor();
-    await copyEmail.uncheck();
+    await copyEmail.click();
     await warning.waitFor({ state: 'hidden' });
 
     await item('Title').locator('input').fill(TITLE);
@@ -308,7 +319,8 @@ describe("NocoBase's modern client (/v/)", () => {
     await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
     await page.locator('[data-action="cancel"]').click();
     await page.waitForURL((url) => url.origin === appUrl && url.pathname === '/v/signin');
-    const alert = page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('alert');
+    // Informational: the person chose to cancel.
+    const alert = page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('status');
     await alert.waitFor();
     expect((await alert.innerText()).trim()).toBe('You cancelled the sign-in at DingTalk.');
     // Read once, then dropped from the URL; the button works again; nobody is signed in.

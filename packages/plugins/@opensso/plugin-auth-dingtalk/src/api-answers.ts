@@ -35,6 +35,8 @@ export type MyLinkAnswer = {
   nickname: string | null;
   /** When the link was made (a date, ISO 8601 once in JSON). */
   linkedAt: string | Date;
+  /** False when the user has no password: unlinking would lock them out, so the page disables Unlink up front. */
+  canUnlink: boolean;
 };
 
 /** What the admin pages show of a NocoBase user. */

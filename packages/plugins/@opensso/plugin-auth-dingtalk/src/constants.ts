@@ -36,7 +36,10 @@ export const ACTIONS = {
   getLinkUrl: 'getLinkUrl',
   /** Signed-in users. POST, body `{ authenticator }` → `{ authenticator, nickname }`: redeems the link ticket. */
   completeLink: 'completeLink',
-  /** Signed-in users. GET → `[{ authenticator, title, nickname, linkedAt }]`: the current user's DingTalk links. */
+  /**
+   * Signed-in users. GET → `[{ authenticator, title, nickname, linkedAt, canUnlink }]`: the current user's DingTalk
+   * links; `canUnlink` is false while the account has no password (unlinking would leave no way to sign in).
+   */
   listMyLinks: 'listMyLinks',
   /** Signed-in users. POST, body `{ authenticator }`: removes the current user's link. */
   unlinkMe: 'unlinkMe',
@@ -58,6 +61,12 @@ export const ACTIONS = {
   listLinkBlocks: 'listLinkBlocks',
   /** Admins. POST, body `{ authenticator, userId, unionId }`: lets matching link that account to that user again. */
   removeLinkBlock: 'removeLinkBlock',
+  /**
+   * Admins (same snippet). POST, body `{ authenticator?, clientId, clientSecret? }` → `{ ok: true }` or an error
+   * code: asks DingTalk for an app token with these credentials (the stored secret of `authenticator` when none is
+   * typed). Nothing is stored and the secret is never answered.
+   */
+  testConnection: 'testConnection',
 } as const;
 
 /** The ACL snippet that lets a role see and remove users' DingTalk links (NocoBase's admin role has `pm.*`). */

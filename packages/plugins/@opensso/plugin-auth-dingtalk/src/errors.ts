@@ -33,7 +33,8 @@ export const ERROR_MESSAGES = {
   LINK_USER_MISMATCH: 'The DingTalk account could not be linked: you are no longer signed in as the user who started linking. Sign in and try again.',
   IDENTITY_LINKED_ELSEWHERE: 'This DingTalk account is already linked to another NocoBase user.',
   ALREADY_LINKED: 'Your account is already linked to a DingTalk account. Unlink it first.',
-  UNLINK_WOULD_LOCK_OUT: 'This account has no password: unlinking DingTalk would leave no way to sign in. Set a password first.',
+  UNLINK_WOULD_LOCK_OUT:
+    'This account has no password, so DingTalk is its only way to sign in. Ask an administrator to set a password for it (Users & Permissions → Users → Change password), then unlink.',
   NOT_LINKED: 'Your account is not linked to this DingTalk sign-in.',
   SIGN_IN_REQUIRED: 'Please sign in first.',
   FORBIDDEN: 'You are not allowed to manage DingTalk links.',

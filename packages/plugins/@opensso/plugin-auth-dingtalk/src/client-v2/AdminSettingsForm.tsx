@@ -1,10 +1,12 @@
 import { useApp } from '@nocobase/client-v2';
-import { Alert, Checkbox, Form, Input } from 'antd';
+import { Alert, Form, Input, Typography } from 'antd';
 import React, { useEffect } from 'react';
 import { isCountryCode } from '../client/account-settings';
 import { useDingTalkTranslation } from '../client/locale';
 import { matchesByEmail, optionDefaults, PROFILE_FIELDS } from '../client/options';
+import { publishSaveProblem } from '../client/save-problems';
 import {
+  CollapsibleSection,
   ConsoleUrlsContext,
   CorpIdsSelect,
   CountryCodeInput,
@@ -12,9 +14,11 @@ import {
   MatchBySelect,
   OptionSwitch,
   RedirectUrl,
-  Section,
+  SaveProblemNotice,
   SyncModeRadios,
+  TestConnectionButton,
   useConsoleUrls,
+  useSaveProblem,
 } from '../client/settings-fields';
 import { settingsTexts } from '../client/settings-texts';
 
@@ -27,13 +31,19 @@ function optionPath(...keys: string[]): string[] {
  * The modern client's settings form, inside plugin-auth's Authenticators drawer. Its antd Form holds the whole record,
  * so each option is the field `['options', key]`. On save the drawer sends only the fields registered here and, when
  * editing, does not merge the stored options back (its list rows carry none): every option must have a field here,
- * always mounted, or saving would erase it.
+ * always mounted (folded sections render their fields, and a field not relevant now is hidden, not removed), or
+ * saving would erase it.
  */
 export function AdminSettingsForm() {
   const { t } = useDingTalkTranslation();
   const texts = settingsTexts(t);
   const form = Form.useFormInstance();
-  const urls = useConsoleUrls(useApp().apiClient);
+  const app = useApp();
+  const urls = useConsoleUrls(app.apiClient);
+  const problem = useSaveProblem();
+  useEffect(() => {
+    publishSaveProblem(undefined);
+  }, []);
 
   // The drawer fills the form after this mounts (a new record's `options` is `{}`, a stored one is loaded): an option
   // it leaves unset shows, and is saved, as the server's default, as v1's schema defaults do.
@@ -46,90 +56,121 @@ export function AdminSettingsForm() {
 
   const byEmail = matchesByEmail(Form.useWatch(optionPath('matchBy'), { form }));
   const copiesEmail = Form.useWatch(optionPath('copyEmailAtSignup'), { form }) === true;
+  const inApp = Form.useWatch(optionPath('inAppSignIn'), { form }) === true;
   const profileLabels = { nickname: texts.nickname, email: texts.email, phone: texts.phone };
 
-  const checkbox = (key: string, label: string, extra: string) => (
-    <Form.Item name={optionPath(key)} label={label} extra={extra} valuePropName="checked">
-      <Checkbox />
+  /** The field a refused save named shows its sentence until the next save. */
+  const refused = (key: string) => (problem?.field === key ? { validateStatus: 'error' as const, help: problem.message } : {});
+
+  const onOff = (key: string, label: string, extra: string) => (
+    <Form.Item name={optionPath(key)} label={label} extra={extra} {...refused(key)}>
+      <OptionSwitch label={label} />
     </Form.Item>
   );
 
   return (
     <ConsoleUrlsContext.Provider value={urls}>
+      <SaveProblemNotice />
       <Form.Item>
         <Alert showIcon type="info" message={texts.notice} />
       </Form.Item>
-      <Form.Item name={optionPath('clientId')} label={texts.clientId} extra={texts.clientIdHelp} rules={[{ required: true }]}>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 16 }}>
+        {texts.titleHint}
+      </Typography.Paragraph>
+      <Form.Item name={optionPath('clientId')} label={texts.clientId} extra={texts.clientIdHelp} rules={[{ required: true }]} {...refused('clientId')}>
         <Input autoComplete="off" />
       </Form.Item>
-      <Form.Item name={optionPath('clientSecret')} label={texts.clientSecret} extra={texts.clientSecretHelp} rules={[{ required: true }]}>
+      <Form.Item
+        name={optionPath('clientSecret')}
+        label={texts.clientSecret}
+        extra={texts.clientSecretHelp}
+        rules={[{ required: true }]}
+        {...refused('clientSecret')}
+      >
         <Input.Password autoComplete="new-password" visibilityToggle={false} />
+      </Form.Item>
+      <Form.Item>
+        <TestConnectionButton
+          api={app.apiClient}
+          read={() => ({
+            authenticator: form.getFieldValue('name'),
+            clientId: form.getFieldValue(optionPath('clientId')),
+            clientSecret: form.getFieldValue(optionPath('clientSecret')),
+          })}
+        />
       </Form.Item>
       <Form.Item label={texts.redirectUrl} extra={texts.redirectUrlHelp}>
         <RedirectUrl />
       </Form.Item>
+      {onOff('autoSignup', texts.autoSignup, texts.autoSignupHelp)}
 
-      <Section title={texts.matchingSection} />
-      <Form.Item name={optionPath('matchBy')} label={texts.matchBy} extra={texts.matchByHelp}>
-        <MatchBySelect />
-      </Form.Item>
-      {byEmail ? (
-        <Form.Item>
-          <Alert showIcon type="warning" message={texts.matchByEmailWarning} />
+      <CollapsibleSection title={texts.matchingSection} fields={['matchBy', 'defaultCountryCode', 'signupWithoutPhone', 'copyEmailAtSignup']}>
+        <Form.Item name={optionPath('matchBy')} label={texts.matchBy} extra={texts.matchByHelp} {...refused('matchBy')}>
+          <MatchBySelect />
         </Form.Item>
-      ) : null}
-      <Form.Item
-        name={optionPath('defaultCountryCode')}
-        label={texts.defaultCountryCode}
-        extra={texts.defaultCountryCodeHelp}
-        required
-        rules={[
-          {
-            validator: (_rule, value) =>
-              isCountryCode(value) ? Promise.resolve() : Promise.reject(new Error(texts.defaultCountryCodeInvalid)),
-          },
-        ]}
-      >
-        <CountryCodeInput />
-      </Form.Item>
-      {checkbox('autoSignup', texts.autoSignup, texts.autoSignupHelp)}
-      {checkbox('copyEmailAtSignup', texts.copyEmailAtSignup, texts.copyEmailAtSignupHelp)}
-      {copiesEmail ? (
-        <Form.Item>
-          <Alert showIcon type="warning" message={texts.copyEmailWarning} />
+        {byEmail ? (
+          <Form.Item>
+            <Alert showIcon type="warning" message={texts.matchByEmailWarning} />
+          </Form.Item>
+        ) : null}
+        <Form.Item
+          name={optionPath('defaultCountryCode')}
+          label={texts.defaultCountryCode}
+          extra={texts.defaultCountryCodeHelp}
+          required
+          rules={[
+            {
+              validator: (_rule, value) =>
+                isCountryCode(value) ? Promise.resolve() : Promise.reject(new Error(texts.defaultCountryCodeInvalid)),
+            },
+          ]}
+          {...refused('defaultCountryCode')}
+        >
+          <CountryCodeInput />
         </Form.Item>
-      ) : null}
-      {checkbox('signupWithoutPhone', texts.signupWithoutPhone, texts.signupWithoutPhoneHelp)}
+        {onOff('signupWithoutPhone', texts.signupWithoutPhone, texts.signupWithoutPhoneHelp)}
+        {onOff('copyEmailAtSignup', texts.copyEmailAtSignup, texts.copyEmailAtSignupHelp)}
+        {copiesEmail ? (
+          <Form.Item>
+            <Alert showIcon type="warning" message={texts.copyEmailWarning} />
+          </Form.Item>
+        ) : null}
+      </CollapsibleSection>
 
-      <Section title={texts.organizationSection} />
-      <Form.Item name={optionPath('allowedCorpIds')} label={texts.allowedCorpIds} extra={texts.allowedCorpIdsHelp}>
-        <CorpIdsSelect />
-      </Form.Item>
-      {checkbox('verifyMembership', texts.verifyMembership, texts.verifyMembershipHelp)}
-
-      <Section title={texts.inAppSection} />
-      <Form.Item name={optionPath('inAppSignIn')} label={texts.inAppSignIn} extra={texts.inAppSignInHelp}>
-        <OptionSwitch label={texts.inAppSignIn} />
-      </Form.Item>
-      <Form.Item
-        name={optionPath('corpId')}
-        label={texts.corpId}
-        extra={texts.corpIdHelp}
-        dependencies={[optionPath('inAppSignIn')]}
-        rules={[(current) => ({ required: current.getFieldValue(optionPath('inAppSignIn')) === true })]}
-      >
-        <Input autoComplete="off" placeholder="ding…" />
-      </Form.Item>
-      <Form.Item label={texts.homepageUrl} extra={texts.homepageUrlHelp}>
-        <HomepageUrl />
-      </Form.Item>
-
-      <Section title={texts.profileSection} description={texts.profileSectionHelp} />
-      {PROFILE_FIELDS.map((field) => (
-        <Form.Item key={field} name={optionPath('profileSync', field)} label={profileLabels[field]}>
-          <SyncModeRadios label={profileLabels[field]} />
+      <CollapsibleSection title={texts.organizationSection} fields={['allowedCorpIds', 'verifyMembership']}>
+        <Form.Item name={optionPath('allowedCorpIds')} label={texts.allowedCorpIds} extra={texts.allowedCorpIdsHelp} {...refused('allowedCorpIds')}>
+          <CorpIdsSelect />
         </Form.Item>
-      ))}
+        {onOff('verifyMembership', texts.verifyMembership, texts.verifyMembershipHelp)}
+      </CollapsibleSection>
+
+      <CollapsibleSection title={texts.profileSection} description={texts.profileSectionHelp} fields={['profileSync']}>
+        {PROFILE_FIELDS.map((field) => (
+          <Form.Item key={field} name={optionPath('profileSync', field)} label={profileLabels[field]} {...refused(`profileSync.${field}`)}>
+            <SyncModeRadios label={profileLabels[field]} />
+          </Form.Item>
+        ))}
+      </CollapsibleSection>
+
+      <CollapsibleSection title={texts.inAppSection} fields={['inAppSignIn', 'corpId']}>
+        {onOff('inAppSignIn', texts.inAppSignIn, texts.inAppSignInHelp)}
+        <Form.Item
+          name={optionPath('corpId')}
+          label={texts.corpId}
+          extra={texts.corpIdHelp}
+          hidden={!inApp}
+          dependencies={[optionPath('inAppSignIn')]}
+          rules={[(current) => ({ required: current.getFieldValue(optionPath('inAppSignIn')) === true })]}
+          {...refused('corpId')}
+        >
+          <Input autoComplete="off" placeholder="ding…" />
+        </Form.Item>
+        {inApp ? (
+          <Form.Item label={texts.homepageUrl} extra={texts.homepageUrlHelp}>
+            <HomepageUrl />
+          </Form.Item>
+        ) : null}
+      </CollapsibleSection>
     </ConsoleUrlsContext.Provider>
   );
 }

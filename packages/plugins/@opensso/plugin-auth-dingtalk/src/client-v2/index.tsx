@@ -4,6 +4,7 @@ import { AUTH_TYPE } from '../constants';
 import { currentPageContext } from '../client/after-sign-in';
 import { appBasePath } from '../client/app-path';
 import { prefetchDingTalkJsapi } from '../client/jsapi-loader';
+import { watchSaveProblems } from '../client/save-problems';
 import { browserTicketLanding, type TicketLandingResult } from '../client/ticket-landing';
 import { AdminSettingsForm } from './AdminSettingsForm';
 import { SignInButton } from './SignInButton';
@@ -40,6 +41,7 @@ export class PluginAuthDingTalkClientV2 extends Plugin {
       signInButtonLoader: async () => ({ default: SignInButton }),
       adminSettingsFormLoader: async () => ({ default: AdminSettingsForm }),
     });
+    watchSaveProblems(this.app.apiClient.axios);
     // As in v1: inside the DingTalk app with nobody signed in, fetch DingTalk's JSAPI while the page is loading.
     prefetchDingTalkJsapi(stripModernClientPrefix(this.app.getPublicPath()), Boolean(this.app.apiClient.auth.token));
   }

@@ -18,6 +18,8 @@ import {
   unlinkMeRequest,
 } from './links';
 import { useDingTalkTranslation } from './locale';
+import { lockedLinksFromBody } from './unlink-lock';
+import { ERROR_MESSAGES } from '../errors';
 
 /**
  * The enabled DingTalk authenticators, asked once per page load and API client (the plugin asks at load): the user
@@ -70,7 +72,8 @@ function useDingTalkEnabled(): boolean {
 
 type DialogState =
   | { status: 'loading' }
-  | { status: 'ready'; rows: AccountRow[] }
+  /** `locked`: links the user may not remove yet (no password). */
+  | { status: 'ready'; rows: AccountRow[]; locked: Set<string> }
   | { status: 'failed'; shown: Shown };
 
 /** The dialog's body: each DingTalk sign-in method, whether the user is linked through it, and the actions. */
@@ -90,7 +93,11 @@ export function MyDingTalkAccounts() {
         loadEnabledAuthenticators(api, true),
         api.request(myLinksRequest()),
       ]);
-      setState({ status: 'ready', rows: accountRows(authenticators, myLinksFromBody(linksResponse.data)) });
+      setState({
+        status: 'ready',
+        rows: accountRows(authenticators, myLinksFromBody(linksResponse.data)),
+        locked: lockedLinksFromBody(linksResponse.data),
+      });
     } catch (error) {
       setState({ status: 'failed', shown: shownFromError(error) });
     }
@@ -145,6 +152,14 @@ export function MyDingTalkAccounts() {
   };
 
   const actions = (row: AccountRow) => {
+    if (row.link && state.status === 'ready' && state.locked.has(row.name)) {
+      // Not a click away from a refusal: the button is off, and the row says why and what works.
+      return [
+        <Button key="unlink" danger disabled aria-describedby={`dingtalk-unlink-locked-${row.name}`}>
+          {t('Unlink')}
+        </Button>,
+      ];
+    }
     if (row.link) {
       return [
         <Popconfirm
@@ -204,7 +219,16 @@ export function MyDingTalkAccounts() {
                   {row.available ? null : <Tag color="warning">{t('Disabled')}</Tag>}
                 </Space>
               }
-              description={textOf(t, linkStateMessage(row, i18n.language))}
+              description={
+                <>
+                  {textOf(t, linkStateMessage(row, i18n.language))}
+                  {row.link && state.status === 'ready' && state.locked.has(row.name) ? (
+                    <Typography.Paragraph type="secondary" style={{ marginBottom: 0, marginTop: 4 }}>
+                      <span id={`dingtalk-unlink-locked-${row.name}`}>{t(ERROR_MESSAGES.UNLINK_WOULD_LOCK_OUT)}</span>
+                    </Typography.Paragraph>
+                  ) : null}
+                </>
+              }
             />
           </List.Item>
         )}

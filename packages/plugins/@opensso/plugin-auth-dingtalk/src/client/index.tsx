@@ -8,6 +8,7 @@ import { prefetchDingTalkJsapi } from './jsapi-loader';
 import { DingTalkLinkLanding } from './LinkLanding';
 import { DingTalkLinksSettings } from './LinksSettings';
 import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAccounts';
+import { watchSaveProblems } from './save-problems';
 import { SignInButton } from './SignInButton';
 import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
 
@@ -42,6 +43,9 @@ export class PluginAuthDingTalkClient extends Plugin {
     auth?.registerType(AUTH_TYPE, {
       components: { SignInButton, AdminSettingsForm },
     });
+
+    // A refused save of the settings is shown by the form, next to the field, after the host's notice fades.
+    watchSaveProblems(this.app.apiClient.axios);
 
     // Inside the DingTalk app with nobody signed in, the sign-in page will sign in by itself: fetch DingTalk's JSAPI
     // (a chunk of its own, which ordinary browsers never load) while the host is still loading that page.

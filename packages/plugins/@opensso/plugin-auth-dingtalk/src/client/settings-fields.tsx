@@ -3,11 +3,13 @@
  * ../client-v2/AdminSettingsForm.tsx): each takes `value`/`onChange`, which both hosts give a field's component.
  * No host module here: the v2 bundle must not import `@nocobase/client`.
  */
-import { Alert, Divider, Input, Radio, Select, Switch, Typography } from 'antd';
-import React, { createContext, useContext, useEffect, useState } from 'react';
+import { Alert, Button, Collapse, Divider, Input, Radio, Select, Space, Switch, Typography } from 'antd';
+import React, { createContext, ReactNode, useContext, useEffect, useState } from 'react';
 import { ACTIONS, RESOURCE } from '../constants';
 import { countryCodeOf } from './account-settings';
+import { isRecord, requestFailure, Shown, shownFromError, textOf } from './landing';
 import { useDingTalkTranslation } from './locale';
+import { SaveProblem, subscribeSaveProblem } from './save-problems';
 import {
   ConsoleUrls,
   consoleUrlsFromBody,
@@ -194,5 +196,144 @@ export function SyncModeRadios({ value, onChange, disabled, readOnly, label }: F
       options={SYNC_MODES.map((mode) => ({ value: mode, label: labels[mode] }))}
       disabled={disabled || readOnly}
     />
+  );
+}
+
+/** The refused option of the last save, while no other save has started. */
+export function useSaveProblem(): SaveProblem | undefined {
+  const [problem, setProblem] = useState<SaveProblem | undefined>(undefined);
+  useEffect(() => {
+    const { current, stop } = subscribeSaveProblem(setProblem);
+    setProblem(current);
+    return () => {
+      stop();
+    };
+  }, []);
+  return problem;
+}
+
+/**
+ * A group of settings folded away until opened: the form's first screen is what every setup needs. Its fields stay
+ * mounted while folded (the drawer saves only mounted fields), and it opens by itself when a refused save names one
+ * of them (`fields`: the options' top-level keys).
+ */
+export function CollapsibleSection({
+  title,
+  description,
+  fields,
+  children,
+}: {
+  title?: string;
+  description?: string;
+  fields?: readonly string[];
+  children?: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const problem = useSaveProblem();
+  const mine = problem !== undefined && (fields ?? []).includes(problem.field.split('.')[0]);
+  useEffect(() => {
+    if (mine) setOpen(true);
+  }, [mine, problem]);
+  return (
+    <Collapse
+      size="small"
+      style={{ marginBottom: 12 }}
+      activeKey={open ? ['section'] : []}
+      onChange={(keys) => setOpen(keys.includes('section'))}
+      items={[
+        {
+          key: 'section',
+          label: title,
+          forceRender: true,
+          children: (
+            <>
+              {description ? (
+                <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+                  {description}
+                </Typography.Paragraph>
+              ) : null}
+              {children}
+            </>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+/** Under an option's field: the refused save's sentence when it names this option, until the next save. */
+export function FieldProblem({ field }: { field: string }) {
+  const problem = useSaveProblem();
+  if (problem?.field !== field) return null;
+  return (
+    <div data-testid={`dingtalk-field-problem-${field}`} role="alert" style={{ marginTop: -16, marginBottom: 16 }}>
+      <Typography.Text type="danger">{problem.message}</Typography.Text>
+    </div>
+  );
+}
+
+/** The refused save's sentence, at the top of the form until the next save (the host's notice fades). */
+export function SaveProblemNotice() {
+  const problem = useSaveProblem();
+  const { t } = useDingTalkTranslation();
+  if (!problem) return null;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      style={{ marginBottom: 16 }}
+      message={t('Not saved: {{reason}}', { reason: problem.message, interpolation: { escapeValue: false } })}
+    />
+  );
+}
+
+/** What "Test connection" sends: the authenticator being edited (its stored secret) and the credentials shown. */
+export type ConnectionInput = { authenticator?: unknown; clientId?: unknown; clientSecret?: unknown };
+
+export type ActionApi = {
+  request(config: { url: string; method: 'post'; data: object; skipNotify: boolean }): Promise<{ data: unknown }>;
+};
+
+type TestState = { status: 'idle' } | { status: 'testing' } | { status: 'ok' } | { status: 'failed'; shown: Shown; code?: string };
+
+/** Asks the server to get an app token from DingTalk with the Client ID and Secret in the form; says OK or why not. */
+export function TestConnectionButton({ api, read }: { api: ActionApi; read: () => ConnectionInput }) {
+  const { t } = useDingTalkTranslation();
+  const [state, setState] = useState<TestState>({ status: 'idle' });
+  const run = async () => {
+    setState({ status: 'testing' });
+    const input = read();
+    try {
+      const response = await api.request({
+        url: `${RESOURCE}:${ACTIONS.testConnection}`,
+        method: 'post',
+        data: { authenticator: input.authenticator, clientId: input.clientId, clientSecret: input.clientSecret },
+        skipNotify: true,
+      });
+      const data = isRecord(response.data) ? response.data.data : undefined;
+      setState(isRecord(data) && data.ok === true ? { status: 'ok' } : { status: 'failed', shown: shownFromError(undefined) });
+    } catch (error) {
+      setState({ status: 'failed', shown: shownFromError(error), code: requestFailure(error).code });
+    }
+  };
+  return (
+    <Space direction="vertical" style={{ display: 'flex' }}>
+      <Button onClick={state.status === 'testing' ? undefined : run} loading={state.status === 'testing'}>
+        {t('Test connection')}
+      </Button>
+      {state.status === 'ok' ? (
+        <Alert type="success" showIcon role="status" message={t('DingTalk accepted the Client ID and Client Secret.')} />
+      ) : null}
+      {state.status === 'failed' ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          message={textOf(t, state.shown)}
+          description={state.code ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('Error code: {{code}}', { code: state.code })}</Typography.Text> : undefined}
+        />
+      ) : null}
+    </Space>
   );
 }

@@ -3,11 +3,14 @@
  * /v/signin). It imports no host module: each client's thin SignInButton passes what differs in `host`.
  */
 import type { Authenticator } from '@nocobase/plugin-auth/client';
-import { Alert, Button, Space } from 'antd';
+import { Button, Space } from 'antd';
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
 import { afterSignInTarget, currentPageContext } from './after-sign-in';
+import { buttonTitle } from './button-title';
+import type { ErrorCode } from '../errors';
 import { DingTalkLogo } from './DingTalkLogo';
+import { MessageBox } from './error-box';
 import { chooseInAppAuthenticator, InAppConfig, inAppConfigOf, runInAppSignIn, shouldSignInInApp } from './in-app';
 import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './jsapi-loader';
 import {
@@ -17,6 +20,7 @@ import {
   Landing,
   messageFor,
   parseLanding,
+  requestFailure,
   Shown,
   shownFromError,
   stripLandingParams,
@@ -49,11 +53,17 @@ type State =
   | { status: 'starting' }
   /** Inside the DingTalk app: asking its JSAPI for a code and signing in with it, without a click. */
   | { status: 'in-app' }
-  | { status: 'error'; shown: Shown };
+  /** `code` when the failure has one of the closed list (shown small under the message, for support). */
+  | { status: 'error'; shown: Shown; code?: ErrorCode };
+
+/** A failed request as the button shows it. */
+function failed(error: unknown): State {
+  return { status: 'error', shown: shownFromError(error), code: requestFailure(error).code };
+}
 
 function initialState(landing: Landing, inApp: InAppConfig | undefined): State {
   if (landing.kind === 'error') {
-    return { status: 'error', shown: messageFor(landing.code, landing.detail) };
+    return { status: 'error', shown: messageFor(landing.code, landing.detail), code: landing.code };
   }
   return inApp ? { status: 'in-app' } : { status: 'idle' };
 }
@@ -160,7 +170,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
         try {
           await finishSignIn(result.token);
         } catch (error) {
-          setState({ status: 'error', shown: shownFromError(error) });
+          setState(failed(error));
         }
         return;
       }
@@ -202,18 +212,19 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
       // Stay "starting" while the browser leaves for DingTalk.
       window.location.assign(url);
     } catch (error) {
-      setState({ status: 'error', shown: shownFromError(error) });
+      setState(failed(error));
     }
   }, [api, location.search, name, host.defaultReturnPath]);
 
   const busy = state.status === 'starting' || state.status === 'in-app';
-  const title = authenticator.title || t('Sign in with DingTalk');
+  const title = buttonTitle(authenticator.title, t);
   const label = state.status === 'in-app' ? t('Signing in with DingTalk…') : title;
   const error = state.status === 'error' ? textOf(t, state.shown) : undefined;
+  const errorCode = state.status === 'error' ? state.code : undefined;
 
   return (
     <Space direction="vertical" style={{ display: 'flex' }} data-testid={`dingtalk-signin-${name}`}>
-      {error ? <Alert type="error" showIcon message={error} role="alert" /> : null}
+      {error ? <MessageBox message={error} code={errorCode} onClose={() => setState({ status: 'idle' })} /> : null}
       <Button
         block
         icon={busy ? undefined : <DingTalkLogo />}

@@ -19,6 +19,14 @@
  */
 declare const __OPENSSO_DINGTALK_BUNDLE_URL__: string | undefined;
 
+/**
+ * @formily/react 2.3.7 (the host page provides it) is not installed: its `useForm` only, from its
+ * `esm/hooks/useForm.d.ts`, typed with the real `@formily/core`.
+ */
+declare module '@formily/react' {
+  export function useForm<T extends object = any>(): import('@formily/core').Form<T>;
+}
+
 declare module '@nocobase/client' {
   import type { ComponentType, ReactNode } from 'react';
   import type { MenuItemProps } from 'antd';

@@ -17,6 +17,7 @@ import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from '.
 import { sanitizeReturnPath } from './return-path';
 import { answerWithError, asSignInError, logFailure, SignInError, toHttpError } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
+import { testConnection } from './test-connection';
 
 type Handler = (ctx: Context) => Promise<unknown>;
 
@@ -62,6 +63,15 @@ async function usersById(db: Database, ids: unknown[]): Promise<Map<unknown, Mod
     .getRepository('users')
     .find({ filter: { id: { $in: ids } }, fields: ['id', 'nickname', 'username', 'email', 'phone'] });
   return new Map<unknown, Model>(users.map((user: Model) => [user.get('id'), user]));
+}
+
+/**
+ * Whether the user could still sign in without DingTalk. A user created by DingTalk sign-up has no password, and
+ * NocoBase 2.2's own "Change password" asks for the old one: only an administrator can set a first one.
+ */
+async function hasPassword(db: Database, userId: number): Promise<boolean> {
+  const user = await db.getRepository('users').findOne({ filterByTk: userId, fields: ['id', 'password'] });
+  return Boolean(user?.get('password'));
 }
 
 /** The `dingtalk` authenticators, enabled or not, by name. */
@@ -122,14 +132,18 @@ export function createActions(flow: SignInFlow) {
     [ACTIONS.listMyLinks]: action('links', async (ctx): Promise<MyLinkAnswer[]> => {
       const db = ctx.db as Database;
       const authenticators = await dingtalkAuthenticators(db);
+      const userId = currentUserId(ctx);
       const links = await db
         .getRepository('usersAuthenticators')
-        .find({ filter: { userId: currentUserId(ctx), authenticator: { $in: [...authenticators.keys()] } } });
+        .find({ filter: { userId, authenticator: { $in: [...authenticators.keys()] } } });
+      // The page disables Unlink up front, with the reason, rather than letting the user find out by clicking.
+      const canUnlink = links.length > 0 && (await hasPassword(db, userId));
       return links.map((row: Model): MyLinkAnswer => ({
         authenticator: row.get('authenticator'),
         title: authenticators.get(row.get('authenticator') as string)?.get('title') ?? null,
         nickname: row.get('nickname'),
         linkedAt: row.get('createdAt'),
+        canUnlink,
       }));
     }),
 
@@ -141,9 +155,7 @@ export function createActions(flow: SignInFlow) {
       const userId = currentUserId(ctx);
       const filter = { authenticator: name, userId };
       if (!(await db.getRepository('usersAuthenticators').findOne({ filter }))) throw new SignInError('NOT_LINKED', { status: 404 });
-      // A user created by DingTalk sign-up has no password: without the link they could not sign in at all.
-      const user = await db.getRepository('users').findOne({ filterByTk: userId, fields: ['id', 'password'] });
-      if (!user?.get('password')) throw new SignInError('UNLINK_WOULD_LOCK_OUT', { status: 409 });
+      if (!(await hasPassword(db, userId))) throw new SignInError('UNLINK_WOULD_LOCK_OUT', { status: 409 });
       await unlinkAndBlock(db, name, userId, 'user');
       ctx.logger?.info?.('dingtalk: unlinked', { authenticator: name, userId, by: 'user' });
       return { authenticator: name };
@@ -217,6 +229,12 @@ export function createActions(flow: SignInFlow) {
       }
       ctx.logger?.info?.('dingtalk: unlink block cleared', { authenticator, userId: Number(userId), by: currentUserId(ctx) });
       return { authenticator, userId: Number(userId) };
+    }),
+
+    [ACTIONS.testConnection]: action('test-connection', async (ctx) => {
+      assertSnippet(ctx, `${RESOURCE}:${ACTIONS.testConnection}`);
+      const { authenticator, clientId, clientSecret } = values(ctx);
+      return testConnection(ctx, { authenticator, clientId, clientSecret });
     }),
   };
 }

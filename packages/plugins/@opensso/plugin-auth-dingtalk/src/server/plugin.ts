@@ -10,6 +10,7 @@ import { linkBlocksCollection } from './link-blocks';
 import { ensureUniqueLinkIndex } from './link-index';
 import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
 import { redactLoggedParams } from './request-log-redaction';
+import { settingLabel } from '../setting-labels';
 import { Sealer } from './sealed';
 import { errorBodyWithDetail } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
@@ -48,14 +49,25 @@ export class PluginAuthDingTalkServer extends Plugin {
       if (model.get('authType') !== AUTH_TYPE) return;
       // In the language of the admin's request when there is one.
       const t: Translate = options?.context?.t ?? ((key, values) => String(this.app.i18n.t(key, values)));
-      const refuse = (message: string, values: Record<string, unknown>) => {
-        throw Object.assign(new Error(t(message, { ns: NAMESPACE, ...values })), { status: 400 });
+      // The sentence names the field as the form labels it; `detail` keeps its key path for the form to highlight.
+      const refuse = (message: string, field: string, values: Record<string, unknown> = {}) => {
+        const label = settingLabel(field, (key) => t(key, { ns: NAMESPACE }));
+        // Not HTML-escaped: the page shows it as text, and a label's apostrophe must stay one.
+        throw Object.assign(new Error(t(message, { ns: NAMESPACE, field: label, ...values, interpolation: { escapeValue: false } })), {
+          status: 400,
+          code: 'CONFIG_INVALID',
+          detail: field,
+        });
       };
       const problem = settingProblem(model.get('options'));
-      if (problem?.reason === 'variable') {
-        refuse('The DingTalk setting "{{field}}" cannot use a variable: only the Client Secret can.', { field: problem.field });
+      if (problem?.reason === 'variable') refuse('The DingTalk setting "{{field}}" cannot use a variable: only the Client Secret can.', problem.field);
+      if (problem) refuse('Invalid DingTalk setting: {{field}}', problem.field);
+      // Enabled, it shows a button at once: without credentials every click would fail.
+      const credentials = (model.get('options') ?? {}) as { clientId?: unknown; clientSecret?: unknown };
+      for (const field of ['clientId', 'clientSecret'] as const) {
+        const value = credentials[field];
+        if (model.get('enabled') && (typeof value !== 'string' || !value.trim())) refuse('Fill in "{{field}}" to enable this DingTalk sign-in.', field);
       }
-      if (problem) refuse('Invalid DingTalk setting: {{field}}', { field: problem.field });
       // Inside the DingTalk app the sign-in page signs in by itself: with two candidates it could not choose.
       const settings = (model.get('options') ?? {}) as { inAppSignIn?: boolean };
       if (model.get('enabled') && settings.inAppSignIn) {
@@ -65,7 +77,7 @@ export class PluginAuthDingTalkServer extends Plugin {
         });
         const other = others.find((row: Model) => (row.get('options') as { inAppSignIn?: boolean } | null)?.inAppSignIn);
         if (other) {
-          refuse('Only one enabled DingTalk authenticator can sign in automatically inside the DingTalk app; "{{name}}" already does.', {
+          refuse('Only one enabled DingTalk authenticator can sign in automatically inside the DingTalk app; "{{name}}" already does.', 'inAppSignIn', {
             name: other.get('name'),
           });
         }
@@ -82,7 +94,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     );
     this.app.acl.registerSnippet({
       name: LINKS_SNIPPET,
-      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock].map((name) => `${RESOURCE}:${name}`),
+      actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock, ACTIONS.testConnection].map((name) => `${RESOURCE}:${name}`),
     });
   }
 

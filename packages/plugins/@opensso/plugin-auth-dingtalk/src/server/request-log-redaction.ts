@@ -9,6 +9,8 @@ const REDACTED = 'redacted';
 const SECRET_PARAMS: Record<string, string[][]> = {
   authenticators: [['values', 'options', 'clientSecret']],
   auth: [['values', 'inAppCode']],
+  // The settings form's "Test connection" sends the secret being typed.
+  dingtalk: [['values', 'clientSecret']],
 };
 
 /**

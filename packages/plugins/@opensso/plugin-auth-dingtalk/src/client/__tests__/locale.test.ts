@@ -83,4 +83,16 @@ describe('locales', () => {
       }
     }
   });
+
+  // A line break may not split « from its word or a sign from the sentence it ends: French typesetting wants
+  // U+202F (narrow no-break) before ; : ! ? and U+00A0 inside guillemets.
+  it('fr-FR keeps ; : ! ? and « » on the line of their words', () => {
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(locales['fr-FR'])) {
+      if (/[ \t\u00a0][;:!?]/.test(value)) problems.push(`ordinary space before a sign: ${key}`);
+      if (/(^|[^ \u202f\u00a0])[;:!?](\s|$)/u.test(value.replace(/https?:/g, ''))) problems.push(`no space before a sign: ${key}`);
+      if (/«(?!\u00a0)|(?<!\u00a0)»/.test(value)) problems.push(`guillemet without U+00A0: ${key}`);
+    }
+    expect(problems).toEqual([]);
+  });
 });

@@ -267,8 +267,21 @@ describe('self-service linking (checklist A9)', () => {
     const identity = person();
     const { signIn } = await signInWithDingTalk(h, identity, { authenticator: name });
     const dingtalkOnly = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    // Told up front, before any click.
+    expect((await dingtalkOnly.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: false }]);
     const refused = await dingtalkOnly.post('/api/dingtalk:unlinkMe').send({ authenticator: name });
     expect(refused.body.errors[0].code).toBe('UNLINK_WOULD_LOCK_OUT');
+    expect(refused.body.errors[0].message).toContain('Ask an administrator to set a password');
+
+    // What the message says works: an administrator sets a password (Users & Permissions → Users → Change password,
+    // which sends `users:update`), and the user can unlink.
+    const admin = await h.app.agent().login(await users().findOne({ filter: { email: 'admin@nocobase.com' } }), 'root');
+    const setByAdmin = await admin.post('/api/users:update').query({ filterByTk: signIn!.body.data.user.id }).send({ password: 'set-by-admin-1' });
+    expect(setByAdmin.status).toBe(200);
+    // NocoBase signs the user out everywhere when their password changes: they sign in again.
+    const withPassword = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
+    expect((await withPassword.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: true }]);
+    expect((await withPassword.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).status).toBe(200);
 
     const { agent } = await signedIn();
     await linkRoundTrip(agent, name, person());
@@ -396,7 +409,7 @@ describe('saving settings', () => {
       options: { ...CREDENTIALS, matchBy: ['phone', 'username'] },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].message).toBe('Invalid DingTalk setting: matchBy');
+    expect(bad.body.errors[0]).toMatchObject({ message: 'Invalid DingTalk setting: Match existing users by', code: 'CONFIG_INVALID', detail: 'matchBy' });
     expect(await h.app.db.getRepository('authenticators').count({ filter: { name: 'bad-settings' } })).toBe(0);
     const good = await admin.post('/api/authenticators:create').send({
       name: 'good-settings',

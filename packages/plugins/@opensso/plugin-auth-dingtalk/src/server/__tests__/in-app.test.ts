@@ -156,7 +156,7 @@ describe('in-app sign-in', () => {
       enabled: false,
       options: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, inAppSignIn: true },
     });
-    expect(JSON.stringify(noCorp.body)).toContain('Invalid DingTalk setting: corpId');
+    expect(noCorp.body.errors[0]).toMatchObject({ message: 'Invalid DingTalk setting: Organization corpId', code: 'CONFIG_INVALID', detail: 'corpId' });
   });
 
   it('publicList shows the organization and Client ID of the in-app authenticator only, never its secret', async () => {

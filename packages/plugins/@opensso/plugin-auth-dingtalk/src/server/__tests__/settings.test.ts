@@ -28,6 +28,16 @@ const NAME = 'settings';
 const GOOD = { ...CREDENTIALS, autoSignup: true, inAppSignIn: true, corpId };
 const SECRET_VARIABLE = 'G12_SECRET';
 const SECRET_VALUE = 'g12-secret-value-3c9e1f';
+/** How the settings form labels an option (the save refusals name it so); a misspelt one is named as sent. */
+const LABELS: Record<string, string> = {
+  allowedCorpIds: 'Allowed DingTalk organizations',
+  verifyMembership: "Check membership in the organization's directory",
+  autoSignup: 'Sign up automatically when the user does not exist',
+  matchBy: 'Match existing users by',
+  'profileSync.email': 'Profile sync › Email',
+  corpId: 'Organization corpId',
+  clientId: 'Client ID',
+};
 /** People nobody has seen: their sign-in depends on the settings alone. */
 const person = people('设置', '1370000');
 
@@ -46,10 +56,16 @@ async function admin() {
 }
 
 /** Saves a new DingTalk authenticator through the API, as the settings page does; returns the error message. */
-async function saveThroughApi(name: string, options: Record<string, unknown>): Promise<string | undefined> {
-  const res = await (await admin()).post('/api/authenticators:create').send({ name, authType: 'dingtalk', enabled: false, options });
+async function saveThroughApi(name: string, options: Record<string, unknown>, enabled = false): Promise<string | undefined> {
+  return (await saveAnswer(name, options, enabled))?.message;
+}
+
+/** The first error of that save, as the settings page receives it; undefined when it was saved. */
+async function saveAnswer(name: string, options: Record<string, unknown>, enabled = false) {
+  const res = await (await admin()).post('/api/authenticators:create').send({ name, authType: 'dingtalk', enabled, options });
   if (res.status === 200) return undefined;
-  return res.body.errors?.[0]?.message ?? `status ${res.status}`;
+  const error = res.body.errors?.[0] ?? {};
+  return { status: res.status, message: error.message ?? `status ${res.status}`, code: error.code, detail: error.detail };
 }
 
 /**
@@ -123,7 +139,31 @@ describe('settings that do not parse (G11)', () => {
     for (const [i, [wrong, field]] of cases.entries()) {
       answers.push([field, await saveThroughApi(`g11-save-${i}`, { ...CREDENTIALS, ...wrong })]);
     }
-    expect(answers).toEqual(cases.map(([, field]) => [field, `Invalid DingTalk setting: ${field}`]));
+    expect(answers).toEqual(cases.map(([, field]) => [field, `Invalid DingTalk setting: ${LABELS[field] ?? field}`]));
+  });
+
+  it('a refused save answers CONFIG_INVALID with the key path of the field, and names it as the form labels it', async () => {
+    expect(await saveAnswer('g11-path', { ...CREDENTIALS, profileSync: { email: 'always' } })).toEqual({
+      status: 400,
+      message: 'Invalid DingTalk setting: Profile sync › Email',
+      code: 'CONFIG_INVALID',
+      detail: 'profileSync.email',
+    });
+  });
+
+  it('an enabled DingTalk authenticator without its Client ID or Client Secret is refused when saved; a disabled draft is kept', async () => {
+    expect(await saveAnswer('enabled-empty', {}, true)).toEqual({
+      status: 400,
+      message: 'Fill in "Client ID" to enable this DingTalk sign-in.',
+      code: 'CONFIG_INVALID',
+      detail: 'clientId',
+    });
+    expect(await saveAnswer('enabled-no-secret', { clientId: CLIENT_ID, clientSecret: '  ' }, true)).toMatchObject({ code: 'CONFIG_INVALID', detail: 'clientSecret' });
+    expect(await h.app.db.getRepository('authenticators').count({ filter: { name: { $in: ['enabled-empty', 'enabled-no-secret'] } } })).toBe(0);
+    expect(await saveAnswer('disabled-empty', {}, false)).toBeUndefined();
+    // Enabling it later, still empty, is refused too.
+    const res = await (await admin()).post('/api/authenticators:update').query({ filter: JSON.stringify({ name: 'disabled-empty' }) }).send({ enabled: true });
+    expect({ status: res.status, detail: res.body.errors?.[0]?.detail }).toEqual({ status: 400, detail: 'clientId' });
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -180,9 +220,9 @@ describe('variables in settings that reach anonymous answers or URLs (G12)', () 
       await saveThroughApi('g12-corp-id', { ...CREDENTIALS, inAppSignIn: true, corpId: variable }),
       await saveThroughApi('g12-allowed', { ...CREDENTIALS, allowedCorpIds: [corpId, variable] }),
     ]).toEqual([
-      'The DingTalk setting "clientId" cannot use a variable: only the Client Secret can.',
-      'The DingTalk setting "corpId" cannot use a variable: only the Client Secret can.',
-      'The DingTalk setting "allowedCorpIds" cannot use a variable: only the Client Secret can.',
+      'The DingTalk setting "Client ID" cannot use a variable: only the Client Secret can.',
+      'The DingTalk setting "Organization corpId" cannot use a variable: only the Client Secret can.',
+      'The DingTalk setting "Allowed DingTalk organizations" cannot use a variable: only the Client Secret can.',
     ]);
 
     h.app.environment.setVariable('G12_DINGTALK_SECRET', CLIENT_SECRET, { isSecret: true });
