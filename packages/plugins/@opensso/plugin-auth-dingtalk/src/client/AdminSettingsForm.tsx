@@ -1,3 +1,4 @@
+import type { GeneralField } from '@formily/core';
 import type { ISchema } from '@formily/json-schema';
 import { useForm } from '@formily/react';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
@@ -100,7 +101,7 @@ export function AdminSettingsForm() {
       email: texts.email,
       phone: texts.phone,
     };
-    const warning = (message: string, visibleWhen: (field: Parameters<NonNullable<ISchema['x-reactions']>>[0]) => boolean): ISchema => ({
+    const warning = (message: string, visibleWhen: (field: GeneralField) => boolean): ISchema => ({
       type: 'void',
       'x-decorator': 'FormItem',
       'x-component': 'Alert',

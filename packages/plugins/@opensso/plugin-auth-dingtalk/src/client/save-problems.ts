@@ -7,7 +7,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import { SETTING_DETAILS } from '../errors';
-import { isRecord } from './landing';
+import { isRecord } from '../api-answers';
 
 export type SaveProblem = { field: string; message: string };
 

@@ -7,7 +7,8 @@ import { Alert, Button, Collapse, Divider, Input, Radio, Select, Space, Switch, 
 import React, { createContext, ReactNode, useContext, useEffect, useState } from 'react';
 import { ACTIONS, RESOURCE } from '../constants';
 import { countryCodeOf } from './account-settings';
-import { isRecord, requestFailure, Shown, shownFromError, textOf } from './landing';
+import { isRecord } from '../api-answers';
+import { requestFailure, Shown, shownFromError, textOf } from './landing';
 import { useDingTalkTranslation } from './locale';
 import { SaveProblem, subscribeSaveProblem } from './save-problems';
 import {

@@ -2,7 +2,7 @@
  * The links of `dingtalk:listMyLinks` the user may not remove yet (`canUnlink: false`: the account has no password,
  * so DingTalk is its only way in). The dialog disables their Unlink button and says what to do instead.
  */
-import { isRecord } from './landing';
+import { isRecord } from '../api-answers';
 
 export function lockedLinksFromBody(body: unknown): Set<string> {
   const data = isRecord(body) ? body.data : undefined;
