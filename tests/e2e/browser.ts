@@ -55,7 +55,17 @@ export async function newPerson(browser: Browser): Promise<Person> {
   return { context, page, visited };
 }
 
+/**
+ * Writes `<name>.png`. NocoBase's own notices (e.g. its "Unauthenticated" toast on a signed-out visit to the sign-in
+ * page) are closed first: a picture of the plugin's page should show the plugin's messages only.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const closers = page.locator('.ant-notification-notice-close');
+  for (let round = 0; round < 10 && (await closers.count()) > 0; round += 1) {
+    await closers.first().click().catch(() => undefined);
+    await page.waitForTimeout(100);
+  }
+  await page.locator('.ant-notification-notice').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
