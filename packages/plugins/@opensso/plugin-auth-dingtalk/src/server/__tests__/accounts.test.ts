@@ -278,7 +278,10 @@ describe('self-service linking (checklist A9)', () => {
     const admin = await h.app.agent().login(await users().findOne({ filter: { email: 'admin@nocobase.com' } }), 'root');
     const setByAdmin = await admin.post('/api/users:update').query({ filterByTk: signIn!.body.data.user.id }).send({ password: 'set-by-admin-1' });
     expect(setByAdmin.status).toBe(200);
-    // NocoBase signs the user out everywhere when their password changes: they sign in again.
+    // NocoBase signs the user out everywhere when their password changes: they sign in again. Its check compares the
+    // token's `iat`, in whole seconds, with the change time in milliseconds, so a token issued in the same second as
+    // the change is refused: sign in from the next second on.
+    await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
     const withPassword = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
     expect((await withPassword.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: true }]);
     expect((await withPassword.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).status).toBe(200);
