@@ -283,7 +283,8 @@ describe('self-service linking (checklist A9)', () => {
     // the change is refused: sign in from the next second on.
     await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
     const withPassword = await h.app.agent().login(await users().findOne({ filterByTk: signIn!.body.data.user.id }));
-    expect((await withPassword.get('/api/dingtalk:listMyLinks')).body.data).toMatchObject([{ authenticator: name, canUnlink: true }]);
+    const relisted = await withPassword.get('/api/dingtalk:listMyLinks');
+    expect(relisted.body.data, `${relisted.status} ${JSON.stringify(relisted.body)}`).toMatchObject([{ authenticator: name, canUnlink: true }]);
     expect((await withPassword.post('/api/dingtalk:unlinkMe').send({ authenticator: name })).status).toBe(200);
 
     const { agent } = await signedIn();
