@@ -169,7 +169,8 @@ describe('one app load per DingTalk sign-in', () => {
       expect(dropped, 'ticket cookies taken from the browser').toBe(1);
       const alert = page.getByTestId(`dingtalk-signin-${AUTH}`).getByRole('alert');
       await alert.waitFor();
-      expect((await alert.innerText()).trim()).toBe('The DingTalk sign-in has expired. Please sign in again.');
+      expect((await alert.locator('.ant-alert-message').innerText()).trim()).toBe('The DingTalk sign-in has expired. Please sign in again.');
+      expect((await alert.getByTestId('dingtalk-error-code').innerText()).trim()).toBe('Error code: TICKET_INVALID');
       await page.waitForURL((url) => !url.search.includes('dingtalk_'));
       expect(new URL(page.url()).searchParams.get('redirect')).toBe('/admin?from=lost-ticket');
       expect(await currentUserFromPage(page)).toBeNull();
