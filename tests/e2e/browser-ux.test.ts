@@ -161,6 +161,7 @@ describe('the DingTalk button, its messages and its settings form', () => {
         'inAppSignIn',
         'matchBy',
         'profileSync',
+        'signInWindow',
         'signupWithoutPhone',
         'verifyMembership',
       ].sort(),

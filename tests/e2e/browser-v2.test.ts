@@ -246,6 +246,7 @@ describe("NocoBase's modern client (/v/)", () => {
       inAppSignIn: true,
       corpId: CORP_ID,
       profileSync: { nickname: 'signup', email: 'signup', phone: 'signup' },
+      signInWindow: 'page',
     });
     authenticatorId = stored.id;
   });

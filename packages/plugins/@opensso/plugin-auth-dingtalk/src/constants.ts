@@ -81,6 +81,18 @@ export const DEFAULT_COUNTRY_CODE = '86';
 /** A country calling code as `defaultCountryCode` holds it: digits only (no `+`), 1 to 3 of them, not starting with 0. */
 export const COUNTRY_CODE_PATTERN = /^[1-9]\d{0,2}$/;
 
+/**
+ * Where DingTalk's page opens: `page` leaves the app for it (and the callback loads the app again); `popup` opens it
+ * in a small window and the app signs in without a page load (the callback answers that window with a page that
+ * tells this origin's tabs how it went, on the BroadcastChannel below).
+ */
+export const SIGN_IN_WINDOWS = ['page', 'popup'] as const;
+export type SignInWindow = (typeof SIGN_IN_WINDOWS)[number];
+/** Same-origin only: the callback's popup page posts the outcome there, the sign-in button listens. */
+export const POPUP_CHANNEL = 'opensso-dingtalk-signin';
+/** The name of the popup window: a second click reuses it rather than opening another. */
+export const POPUP_WINDOW_NAME = 'dingtalk-signin';
+
 /** Profile fields kept in step with DingTalk, and when. */
 export const PROFILE_FIELDS = ['nickname', 'email', 'phone'] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];

@@ -86,6 +86,7 @@ export const SETTING_DETAILS = [
   'profileSync.phone',
   'defaultCountryCode',
   'copyEmailAtSignup',
+  'signInWindow',
 ] as const;
 
 const SAFE_DETAILS: ReadonlySet<string> = new Set<string>([...DINGTALK_PERMISSION_DETAILS, ...SETTING_DETAILS]);

@@ -4,7 +4,7 @@
  * existed (client/options.ts). One list, so the form never shows a default the server does not apply. Shared with
  * the browser bundle: no Node API here.
  */
-import { DEFAULT_COUNTRY_CODE, MatchRule, PROFILE_FIELDS, ProfileField, SyncMode } from './constants';
+import { DEFAULT_COUNTRY_CODE, MatchRule, PROFILE_FIELDS, ProfileField, SignInWindow, SyncMode } from './constants';
 
 /** When a profile field is copied from DingTalk unless the admin chose otherwise: at sign-up only. */
 export const DEFAULT_SYNC_MODE: SyncMode = 'signup';
@@ -22,6 +22,7 @@ export type OptionDefaults = {
   defaultCountryCode: string;
   copyEmailAtSignup: boolean;
   profileSync: Record<ProfileField, SyncMode>;
+  signInWindow: SignInWindow;
 };
 
 /**
@@ -42,5 +43,6 @@ export function optionDefaultValues(): OptionDefaults {
     defaultCountryCode: DEFAULT_COUNTRY_CODE,
     copyEmailAtSignup: false,
     profileSync: Object.fromEntries(PROFILE_FIELDS.map((field) => [field, DEFAULT_SYNC_MODE])) as Record<ProfileField, SyncMode>,
+    signInWindow: 'page',
   };
 }

@@ -23,6 +23,7 @@ export const SETTING_LABELS: Record<SettingPath, readonly string[]> = {
   'profileSync.phone': ['Profile sync', 'Phone number'],
   defaultCountryCode: ['Default country code'],
   copyEmailAtSignup: ["Copy DingTalk's email address to new users"],
+  signInWindow: ['Open DingTalk sign-in in'],
 };
 
 /** The label of an option in the words of `t`; an option we do not know (a misspelt key) is named as sent. */

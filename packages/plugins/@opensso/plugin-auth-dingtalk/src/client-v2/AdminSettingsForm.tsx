@@ -15,6 +15,7 @@ import {
   OptionSwitch,
   RedirectUrl,
   SaveProblemNotice,
+  SignInWindowRadios,
   SyncModeRadios,
   TestConnectionButton,
   useConsoleUrls,
@@ -103,6 +104,9 @@ export function AdminSettingsForm() {
         <RedirectUrl />
       </Form.Item>
       {onOff('autoSignup', texts.autoSignup, texts.autoSignupHelp)}
+      <Form.Item name={optionPath('signInWindow')} label={texts.signInWindow} extra={texts.signInWindowHelp} {...refused('signInWindow')}>
+        <SignInWindowRadios />
+      </Form.Item>
 
       <CollapsibleSection title={texts.matchingSection} fields={['matchBy', 'defaultCountryCode', 'signupWithoutPhone', 'copyEmailAtSignup']}>
         <Form.Item name={optionPath('matchBy')} label={texts.matchBy} extra={texts.matchByHelp} {...refused('matchBy')}>

@@ -6,7 +6,16 @@ import { Alert, Typography } from 'antd';
 import React, { useEffect, useMemo } from 'react';
 import { isCountryCode } from './account-settings';
 import { useDingTalkTranslation } from './locale';
-import { DEFAULT_COPY_EMAIL_AT_SIGNUP, DEFAULT_COUNTRY_CODE, DEFAULT_MATCH_BY, DEFAULT_SYNC_MODE, matchesByEmail, PROFILE_FIELDS, ProfileField } from './options';
+import {
+  DEFAULT_COPY_EMAIL_AT_SIGNUP,
+  DEFAULT_COUNTRY_CODE,
+  DEFAULT_MATCH_BY,
+  DEFAULT_SIGN_IN_WINDOW,
+  DEFAULT_SYNC_MODE,
+  matchesByEmail,
+  PROFILE_FIELDS,
+  ProfileField,
+} from './options';
 import { publishSaveProblem } from './save-problems';
 import {
   CollapsibleSection,
@@ -19,6 +28,7 @@ import {
   OptionSwitch,
   RedirectUrl,
   SaveProblemNotice,
+  SignInWindowRadios,
   SyncModeRadios,
   TestConnectionButton,
   useConsoleUrls,
@@ -151,6 +161,15 @@ export function AdminSettingsForm() {
         },
         autoSignup: onOff(texts.autoSignup, texts.autoSignupHelp),
         autoSignupProblem: problemOf('autoSignup'),
+        signInWindow: {
+          type: 'string',
+          title: texts.signInWindow,
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkSignInWindow',
+          default: DEFAULT_SIGN_IN_WINDOW,
+          description: texts.signInWindowHelp,
+        },
+        signInWindowProblem: problemOf('signInWindow'),
 
         matching: section(texts.matchingSection, ['matchBy', 'defaultCountryCode', 'signupWithoutPhone', 'copyEmailAtSignup'], {
           matchBy: {
@@ -269,6 +288,7 @@ export function AdminSettingsForm() {
           DingTalkCorpIds: CorpIdsSelect,
           DingTalkCountryCode: CountryCodeInput,
           DingTalkSyncMode: SyncModeRadios,
+          DingTalkSignInWindow: SignInWindowRadios,
           DingTalkTestConnection: TestConnection,
           DingTalkSaveProblem: SaveProblemNotice,
           DingTalkHint: Hint,

@@ -74,17 +74,18 @@ export type AuthUrlRequest = {
   url: string;
   method: 'post';
   headers: { 'X-Authenticator': string };
-  data: { redirect: string };
+  /** `popup`: the DingTalk page opens in a popup window, whose callback answers with the popup page. */
+  data: { redirect: string; popup?: true };
   /** The button shows the translated error itself; the host's raw notification would duplicate it. */
   skipNotify: true;
 };
 
-export function authUrlRequest(name: string, search: SearchInput, fallback?: string): AuthUrlRequest {
+export function authUrlRequest(name: string, search: SearchInput, fallback?: string, popup = false): AuthUrlRequest {
   return {
     url: `${RESOURCE}:${ACTIONS.getAuthUrl}`,
     method: 'post',
     headers: { 'X-Authenticator': name },
-    data: { redirect: returnPath(search, fallback) },
+    data: { redirect: returnPath(search, fallback), ...(popup ? { popup: true as const } : {}) },
     skipNotify: true,
   };
 }

@@ -2,7 +2,17 @@
  * Pure logic of the admin settings form: the values the form writes into `authenticators.options`, shaped the way
  * the server reads them (src/server/options.ts), with the same defaults (src/option-defaults.ts).
  */
-import { DEFAULT_COUNTRY_CODE, MATCH_RULES, MatchRule, PROFILE_FIELDS, ProfileField, SYNC_MODES, SyncMode } from '../constants';
+import {
+  DEFAULT_COUNTRY_CODE,
+  MATCH_RULES,
+  MatchRule,
+  PROFILE_FIELDS,
+  ProfileField,
+  SIGN_IN_WINDOWS,
+  SignInWindow,
+  SYNC_MODES,
+  SyncMode,
+} from '../constants';
 import { ConsoleUrlsAnswer, isRecord, stringFields, uncheckedOf } from '../api-answers';
 import { DEFAULT_SYNC_MODE, optionDefaultValues } from '../option-defaults';
 
@@ -10,6 +20,7 @@ const DEFAULTS = optionDefaultValues();
 /** What the server assumes when an option is absent: what the form shows for an authenticator saved before it. */
 export const DEFAULT_MATCH_BY: MatchRule[] = DEFAULTS.matchBy;
 export const DEFAULT_COPY_EMAIL_AT_SIGNUP = DEFAULTS.copyEmailAtSignup;
+export const DEFAULT_SIGN_IN_WINDOW = DEFAULTS.signInWindow;
 export { DEFAULT_COUNTRY_CODE, DEFAULT_SYNC_MODE };
 
 export function isMatchRule(value: unknown): value is MatchRule {
@@ -57,8 +68,13 @@ export function syncModeOf(value: unknown): SyncMode {
   return isSyncMode(value) ? value : DEFAULT_SYNC_MODE;
 }
 
-export { MATCH_RULES, PROFILE_FIELDS, SYNC_MODES };
-export type { MatchRule, ProfileField, SyncMode };
+/** A stored `signInWindow`, or the default (the same tab) for anything else. */
+export function signInWindowOf(value: unknown): SignInWindow {
+  return typeof value === 'string' && (SIGN_IN_WINDOWS as readonly string[]).includes(value) ? (value as SignInWindow) : DEFAULTS.signInWindow;
+}
+
+export { MATCH_RULES, PROFILE_FIELDS, SIGN_IN_WINDOWS, SYNC_MODES };
+export type { MatchRule, ProfileField, SignInWindow, SyncMode };
 
 /** What `dingtalk:getRedirectUrl` tells the settings form; `homepageUrl` is absent from servers that predate it. */
 export type ConsoleUrls = Omit<ConsoleUrlsAnswer, 'homepageUrl'> & { homepageUrl?: string };

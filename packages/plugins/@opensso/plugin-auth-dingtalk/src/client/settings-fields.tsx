@@ -19,6 +19,9 @@ import {
   MatchRule,
   normalizeCorpIds,
   normalizeMatchBy,
+  SIGN_IN_WINDOWS,
+  SignInWindow,
+  signInWindowOf,
   SYNC_MODES,
   SyncMode,
   syncModeOf,
@@ -195,6 +198,22 @@ export function SyncModeRadios({ value, onChange, disabled, readOnly, label }: F
       value={syncModeOf(value)}
       onChange={(event) => onChange?.(syncModeOf(event.target.value))}
       options={SYNC_MODES.map((mode) => ({ value: mode, label: labels[mode] }))}
+      disabled={disabled || readOnly}
+    />
+  );
+}
+
+/** Where DingTalk's page opens: the same tab or a popup window. */
+export function SignInWindowRadios({ value, onChange, disabled, readOnly }: FieldProps<SignInWindow>) {
+  const { t } = useDingTalkTranslation();
+  const labels: Record<SignInWindow, string> = { page: t('The same tab'), popup: t('A popup window') };
+  return (
+    <Radio.Group
+      optionType="button"
+      aria-label={t('Open DingTalk sign-in in')}
+      value={signInWindowOf(value)}
+      onChange={(event) => onChange?.(signInWindowOf(event.target.value))}
+      options={SIGN_IN_WINDOWS.map((mode) => ({ value: mode, label: labels[mode] }))}
       disabled={disabled || readOnly}
     />
   );

@@ -44,6 +44,8 @@ export function settingsTexts(t: TFunction) {
     corpIdHelp: t('The corpId of the DingTalk organization whose members sign in inside the DingTalk app (shown in the DingTalk developer console). Required when signing in automatically.'),
     homepageUrl: t('Homepage URL'),
     homepageUrlHelp: t("Set this as the homepage of the app's H5 micro-app in the DingTalk developer console."),
+    signInWindow: t('Open DingTalk sign-in in'),
+    signInWindowHelp: t('A popup window signs in without reloading NocoBase, which is faster on desktop browsers. If the browser blocks the popup, DingTalk opens in the same tab. Inside the DingTalk app, automatic sign-in is used instead.'),
     profileSection: t('Profile sync'),
     profileSectionHelp: t('When the nickname, email and phone number from DingTalk are copied to the NocoBase user. At sign-up only: when the user is created. Fill if empty: also at each sign-in, into empty fields. Overwrite: at each sign-in, replacing the current value.'),
     /** A React node: the v1 schema compiles `{{...}}` in strings, and this text shows one literally. */

@@ -27,6 +27,9 @@ import {
   textOf,
 } from './landing';
 import { useDingTalkTranslation } from './locale';
+import { listenForPopupOutcome, openSignInPopup, wantsPopup } from './popup-sign-in';
+import { redeemTicket } from './ticket-landing';
+import type { PopupOutcome } from '../popup-outcome';
 
 /** What the host client provides: its API client, where the app lives, the sign-in page's authenticators. */
 export interface SignInHost {
@@ -53,6 +56,8 @@ type State =
   | { status: 'starting' }
   /** Inside the DingTalk app: asking its JSAPI for a code and signing in with it, without a click. */
   | { status: 'in-app' }
+  /** DingTalk's page is open in the popup window; a click opens it again (the person may have closed it). */
+  | { status: 'popup' }
   /** `code` when the failure has one of the closed list (shown small under the message, for support). */
   | { status: 'error'; shown: Shown; code?: ErrorCode };
 
@@ -128,14 +133,39 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
    * What the SDK's auth.signIn(values, name) does after its request, then on to the page the user wanted: only a
    * checked path of this app (never the host's useRedirect(), which follows `?redirect=` unchecked).
    */
+  const signedIn = useCallback(async () => {
+    await latest.current.refreshUser?.();
+    goAfterSignIn(latest.current.search, publicPath, latest.current.navigate);
+  }, [publicPath]);
+
   const finishSignIn = useCallback(
     async (token: string) => {
       api.auth.setAuthenticator(name);
       api.auth.setToken(token);
-      await latest.current.refreshUser?.();
-      goAfterSignIn(latest.current.search, publicPath, latest.current.navigate);
+      await signedIn();
     },
-    [api, publicPath, name],
+    [api, name, signedIn],
+  );
+
+  // The popup window's outcome: the ticket waits in this browser's cookie, redeemed here like a landing would.
+  const stopListening = useRef<(() => void) | undefined>(undefined);
+  useEffect(() => () => stopListening.current?.(), []);
+  const onPopupOutcome = useCallback(
+    async (outcome: PopupOutcome) => {
+      stopListening.current = undefined;
+      if (outcome.outcome === 'failed') {
+        setState({ status: 'error', shown: messageFor(outcome.code, outcome.detail), code: outcome.code });
+        return;
+      }
+      setState({ status: 'starting' });
+      try {
+        await redeemTicket(api, name);
+        await signedIn();
+      } catch (error) {
+        setState(failed(error));
+      }
+    },
+    [api, name, signedIn],
   );
 
   useEffect(() => {
@@ -200,21 +230,38 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     return () => window.removeEventListener('pageshow', onPageShow);
   }, []);
 
+  const popupMode = wantsPopup(authenticator.options);
   const start = useCallback(async () => {
-    setState({ status: 'starting' });
+    // Within the click, before any await: popup blockers allow only that. Refused: the same tab, as without the option.
+    const popup = popupMode ? openSignInPopup() : null;
+    stopListening.current?.();
+    const stop = popup ? listenForPopupOutcome(name, (outcome) => void onPopupOutcome(outcome)) : undefined;
+    stopListening.current = stop;
+    const abandon = () => {
+      popup?.close();
+      stop?.();
+    };
+    setState({ status: popup ? 'popup' : 'starting' });
     try {
-      const response = await api.request(authUrlRequest(name, location.search, host.defaultReturnPath));
+      const response = await api.request(authUrlRequest(name, location.search, host.defaultReturnPath, popup !== null));
       const url = authUrlFromBody(response.data);
       if (!url) {
+        abandon();
         setState({ status: 'error', shown: { key: GENERIC_ERROR } });
         return;
       }
-      // Stay "starting" while the browser leaves for DingTalk.
-      window.location.assign(url);
+      if (popup) {
+        popup.location.href = url;
+        popup.focus();
+      } else {
+        // Stay "starting" while the browser leaves for DingTalk.
+        window.location.assign(url);
+      }
     } catch (error) {
+      abandon();
       setState(failed(error));
     }
-  }, [api, location.search, name, host.defaultReturnPath]);
+  }, [api, location.search, name, host.defaultReturnPath, popupMode, onPopupOutcome]);
 
   const busy = state.status === 'starting' || state.status === 'in-app';
   const title = buttonTitle(authenticator.title, t);

@@ -116,6 +116,19 @@ export function signedInDestination(
 
 export type TicketLandingResult = 'none' | 'signed-in' | 'failed';
 
+/**
+ * Trades the ticket waiting in its httpOnly cookie for a NocoBase token with `auth:signIn`, and sets it the host's
+ * way: what the SDK's auth.signIn(values, name) does after its request (the host keeps them under its own keys).
+ * Also what the sign-in button does when a popup window reports a success. Throws what the request threw.
+ */
+export async function redeemTicket(api: TicketLandingHost['api'], authenticator: string): Promise<void> {
+  const response = await api.request(ticketSignInRequest(authenticator));
+  const token = tokenFromBody(response.data);
+  if (!token) throw new Error('auth:signIn answered without a token');
+  api.auth.setAuthenticator(authenticator);
+  api.auth.setToken(token);
+}
+
 /** Redeems the ticket of this page load, if the address says there is one. Never throws. */
 export async function finishTicketLanding(host: TicketLandingHost): Promise<TicketLandingResult> {
   const location = { ...host.location };
@@ -123,12 +136,7 @@ export async function finishTicketLanding(host: TicketLandingHost): Promise<Tick
   if (!authenticator) return 'none';
   host.replace(withoutLanding(location));
   try {
-    const response = await host.api.request(ticketSignInRequest(authenticator));
-    const token = tokenFromBody(response.data);
-    if (!token) throw new Error('auth:signIn answered without a token');
-    // What the SDK's auth.signIn(values, name) does after its request; the host keeps them under its own keys.
-    host.api.auth.setAuthenticator(authenticator);
-    host.api.auth.setToken(token);
+    await redeemTicket(host.api, authenticator);
   } catch (error) {
     const { code, detail } = requestFailure(error);
     host.replace(failedLandingUrl(location, host, { authenticator, code, detail }));

@@ -17,6 +17,7 @@ import { configuredOrigin, callbackUrl, homepageUrl, startUrlElsewhere } from '.
 import { sanitizeReturnPath } from './return-path';
 import { answerWithError, asSignInError, logFailure, SignInError, toHttpError } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
+import { answerWithPopupPage } from './popup-page';
 import { testConnection } from './test-connection';
 
 type Handler = (ctx: Context) => Promise<unknown>;
@@ -90,7 +91,8 @@ export function createActions(flow: SignInFlow) {
         const elsewhere = startUrlElsewhere(ctx, ctx.get('Origin') || undefined, { authenticator: name, redirect: sanitizeReturnPath(redirect) });
         if (elsewhere) return { url: elsewhere };
       }
-      return { url: await flow.start(ctx, name, redirect) };
+      // The popup window only matters to the sign-in's callback, which then answers with the popup page.
+      return { url: await flow.start(ctx, name, redirect, undefined, values(ctx).popup === true) };
     }),
 
     /** The start as a page of its own on the configured address (see ACTIONS.start). Always answers with a redirect. */
@@ -103,13 +105,17 @@ export function createActions(flow: SignInFlow) {
       await next();
     },
 
-    /** DingTalk's redirect. Always answers with a redirect to the app, never with an error page or JSON. */
+    /**
+     * DingTalk's redirect. Answers with a redirect to the app, never with an error page or JSON; for a sign-in started
+     * in a popup window, with the popup page (popup-page.ts), which tells the tab and closes.
+     */
     async [ACTIONS.redirect](ctx: Context, next: Next) {
-      const location = await flow.finish(ctx);
+      const finished = await flow.finish(ctx);
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Referrer-Policy', 'no-referrer');
       ctx.withoutDataWrapping = true;
-      ctx.redirect(location);
+      if (finished.popup) answerWithPopupPage(ctx, finished.popup);
+      else ctx.redirect(finished.location);
       await next();
     },
 

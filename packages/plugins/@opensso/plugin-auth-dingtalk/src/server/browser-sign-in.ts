@@ -18,6 +18,7 @@ import { callbackQuery } from './callback-redaction';
 import { authCodeOf, checkState, VerifiedCallback } from './callback-check';
 import { buildAuthorizationUrl, exchangeAuthCode, getCurrentUser, getUserIdByUnionId, hostsFromEnv } from './dingtalk-api';
 import { FlowStores, PendingSignIn, TICKET_TTL_MS } from './flow-state';
+import type { PopupPage } from './popup-page';
 import { callOptions, resolveSignInUser } from './flow-steps';
 import type { Linking } from './linking';
 import { LockLike, sha256 } from './one-time-store';
@@ -32,6 +33,9 @@ import type { DingTalkIdentity } from './user-resolver';
 const MAX_RETURN_PATH_IN_STATE = 1024;
 const MINUTE_MS = 60_000;
 
+/** Where the callback sends the browser, or, for a sign-in started in a popup window, the page it answers there. */
+export type Finished = { location: string; popup?: PopupPage };
+
 export class BrowserSignIn {
   /** Sign-in starts per address and minute (checklist G3). */
   private readonly starts = new RateLimiter(limitFromEnv('DINGTALK_START_LIMIT_PER_MINUTE', 300), MINUTE_MS);
@@ -43,8 +47,11 @@ export class BrowserSignIn {
     private readonly linking: Linking,
   ) {}
 
-  /** Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. */
-  async start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number): Promise<string> {
+  /**
+   * Returns DingTalk's authorization URL for this browser: to sign in, or (with `userId`) to link. `popup`: a sign-in
+   * whose DingTalk page the button opened in a popup window.
+   */
+  async start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number, popup = false): Promise<string> {
     enforce(ctx, this.starts, clientAddress(ctx));
     const authenticator = await readAuthenticator(ctx, authenticatorName);
     const options = readOptions(authenticator.options);
@@ -56,6 +63,7 @@ export class BrowserSignIn {
       returnPath: path.length > MAX_RETURN_PATH_IN_STATE ? sanitizeReturnPath(undefined) : path,
       binding: sha256(binding),
       userId,
+      ...(popup && userId === undefined ? { popup: true as const } : {}),
     });
     return buildAuthorizationUrl(hostsFromEnv(), {
       clientId: options.clientId,
@@ -82,7 +90,7 @@ export class BrowserSignIn {
   }
 
   /** Handles DingTalk's redirect and returns where to send the browser next. Never throws. */
-  async finish(ctx: Context): Promise<string> {
+  async finish(ctx: Context): Promise<Finished> {
     let pending: PendingSignIn | undefined;
     const query = callbackQuery(ctx);
     // DingTalk's request ids of this sign-in, for the log line that ends it.
@@ -96,7 +104,7 @@ export class BrowserSignIn {
       const options = readOptions(authenticator.options);
       const identity = await this.identify(ctx, authenticator.name, options, callback, requestIds);
 
-      if (pending.purpose === 'link') return this.linking.land(ctx, pending, authenticator.name, identity, requestIds);
+      if (pending.purpose === 'link') return { location: this.linking.land(ctx, pending, authenticator.name, identity, requestIds) };
 
       const { user, outcome } = await resolveSignInUser(ctx, this.lock, authenticator.name, identity, options);
       const ticket = this.stores.tickets.issue({
@@ -111,14 +119,33 @@ export class BrowserSignIn {
         userId: user.get('id'),
         requestIds,
       });
-      return landingPageUrl(ctx, pending.returnPath, { [QUERY.signin]: authenticator.name });
+      const location = landingPageUrl(ctx, pending.returnPath, { [QUERY.signin]: authenticator.name });
+      if (!pending.popup) return { location };
+      return {
+        location,
+        popup: {
+          outcome: { type: 'dingtalk-signin', authenticator: authenticator.name, outcome: 'signed-in' },
+          fallback: location,
+          taken: landingPageUrl(ctx, pending.returnPath, {}),
+        },
+      };
     } catch (error) {
       const failure = asSignInError(error);
       logFailure(ctx, pending?.purpose === 'link' ? 'link-callback' : 'callback', pending?.authenticator, failure, requestIds);
       const params = failureParams(failure, pending?.authenticator ?? failure.authenticator);
       // A failed linking goes back to the page it started from; a failed sign-in to the sign-in page.
-      if (pending?.purpose === 'link') return appPageUrl(ctx, pending.returnPath, params);
-      return signInPageUrl(ctx, { redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
+      if (pending?.purpose === 'link') return { location: appPageUrl(ctx, pending.returnPath, params) };
+      const location = signInPageUrl(ctx, { redirect: pending?.returnPath ?? sanitizeReturnPath(undefined), ...params });
+      if (!pending?.popup) return { location };
+      const { code, detail } = failure;
+      return {
+        location,
+        popup: {
+          outcome: { type: 'dingtalk-signin', authenticator: pending.authenticator, outcome: 'failed', code, ...(detail ? { detail } : {}) },
+          fallback: location,
+          taken: signInPageUrl(ctx, { redirect: pending.returnPath }),
+        },
+      };
     }
   }
 

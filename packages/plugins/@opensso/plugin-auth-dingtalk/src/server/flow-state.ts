@@ -17,6 +17,8 @@ export interface PendingSignIn {
   binding: string;
   /** Linking only: the signed-in user who started it. */
   userId?: number;
+  /** Started in a popup window: the callback answers with the popup page (popup-page.ts), not a redirect. */
+  popup?: true;
 }
 
 export interface Ticket {

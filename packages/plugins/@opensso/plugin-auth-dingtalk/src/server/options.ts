@@ -12,7 +12,7 @@
  * value (checklist G12). The other options are not rendered either (`OPTIONS_NOT_FROM_ENV`).
  */
 import { z } from 'zod';
-import { COUNTRY_CODE_PATTERN, MATCH_RULES, PROFILE_FIELDS, SYNC_MODES } from '../constants';
+import { COUNTRY_CODE_PATTERN, MATCH_RULES, PROFILE_FIELDS, SIGN_IN_WINDOWS, SYNC_MODES } from '../constants';
 import { DEFAULT_SYNC_MODE, optionDefaultValues } from '../option-defaults';
 import { SignInError } from './sign-in-error';
 
@@ -55,6 +55,8 @@ const OPTIONS = {
       [K in (typeof PROFILE_FIELDS)[number]]: typeof syncMode;
     })
     .default(() => optionDefaultValues().profileSync),
+  /** Open DingTalk's page in the tab (`page`) or in a popup window that signs the tab in without a page load. */
+  signInWindow: z.enum(SIGN_IN_WINDOWS).default(DEFAULTS.signInWindow),
 };
 
 /** As stored: unknown keys are ignored (they cannot widen anything: a missing option reads as its safe default). */
@@ -120,11 +122,17 @@ export function readOptions(raw: unknown): DingTalkOptions {
 
 /**
  * What anonymous `authenticators:publicList` may show (a whitelist): nothing, unless in-app sign-in is on, which
- * needs the organization and the Client ID in the page to ask DingTalk's JSAPI for a code. Neither is a secret.
- * Settings that do not parse offer nothing: the page then shows its button, whose sign-in says what is wrong.
+ * needs the organization and the Client ID in the page to ask DingTalk's JSAPI for a code (neither is a secret), or
+ * the button opens DingTalk in a popup. Settings that do not parse offer nothing: the page then shows its button,
+ * whose sign-in says what is wrong.
  */
 export function getPublicOptions(raw: unknown): Record<string, unknown> {
   const parsed = StoredOptions.safeParse(raw ?? {});
-  if (!parsed.success || !parsed.data.inAppSignIn || !parsed.data.corpId) return {};
-  return { inAppSignIn: true, corpId: parsed.data.corpId, clientId: parsed.data.clientId };
+  if (!parsed.success) return {};
+  const shown: Record<string, unknown> = {};
+  if (parsed.data.inAppSignIn && parsed.data.corpId) {
+    Object.assign(shown, { inAppSignIn: true, corpId: parsed.data.corpId, clientId: parsed.data.clientId });
+  }
+  if (parsed.data.signInWindow === 'popup') shown.signInWindow = 'popup';
+  return shown;
 }

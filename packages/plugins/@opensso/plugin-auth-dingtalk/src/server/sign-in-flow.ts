@@ -14,7 +14,7 @@
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
 import { AppTokenCache } from './app-token';
-import { BrowserSignIn } from './browser-sign-in';
+import { BrowserSignIn, Finished } from './browser-sign-in';
 import { FlowStores } from './flow-state';
 import { InAppSignIn } from './in-app-sign-in';
 import { Linking } from './linking';
@@ -35,15 +35,15 @@ export class SignInFlow {
     this.inApp = new InAppSignIn(lock, appTokens);
   }
 
-  start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number): Promise<string> {
-    return this.browser.start(ctx, authenticatorName, returnPath, userId);
+  start(ctx: Context, authenticatorName: unknown, returnPath: unknown, userId?: number, popup = false): Promise<string> {
+    return this.browser.start(ctx, authenticatorName, returnPath, userId, popup);
   }
 
   startPage(ctx: Context, authenticatorName: unknown, returnPath: unknown): Promise<string> {
     return this.browser.startPage(ctx, authenticatorName, returnPath);
   }
 
-  finish(ctx: Context): Promise<string> {
+  finish(ctx: Context): Promise<Finished> {
     return this.browser.finish(ctx);
   }
 
