@@ -113,7 +113,7 @@ describe('DingTalk sign-in in a popup window', () => {
     }
   });
 
-  it.runIf(process.env.E2E_SIGNIN_TIMING === '1')('prints click → /admin for popup DingTalk and password sign-ins (median of 3)', async () => {
+  it.runIf(process.env.E2E_SIGNIN_TIMING === '1')('prints click → /admin for popup DingTalk and password sign-ins (median of 5)', async () => {
     const popupRun = async () => {
       const { context, page } = await freshPage(browser);
       try {
@@ -139,7 +139,7 @@ describe('DingTalk sign-in in a popup window', () => {
     await timePasswordSignIn(browser, password);
     const popups: Array<{ ms: number; afterApprovalMs: number }> = [];
     const passwords: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
+    for (let round = 0; round < 5; round += 1) {
       popups.push(await popupRun());
       passwords.push((await timePasswordSignIn(browser, password)).ms);
     }
@@ -149,7 +149,9 @@ describe('DingTalk sign-in in a popup window', () => {
     console.log(
       `[sign-in timing] popup DingTalk median ${Math.round(popupMs)} ms (${ms(popups.map((r) => r.ms))}); ` +
         `after approval ${ms(popups.map((r) => r.afterApprovalMs))} (median ${Math.round(median(popups.map((r) => r.afterApprovalMs)))}); ` +
-        `password median ${Math.round(passwordMs)} ms (${ms(passwords)}); ratio ${(popupMs / passwordMs).toFixed(2)}`,
+        `password median ${Math.round(passwordMs)} ms (${ms(passwords)}); ratio from the DingTalk button ` +
+        `${(popupMs / passwordMs).toFixed(2)}, from the last click (the person chosen on DingTalk's page, as the bench ` +
+        `times it) ${(median(popups.map((r) => r.afterApprovalMs)) / passwordMs).toFixed(2)}`,
     );
   }, 600_000);
 });
