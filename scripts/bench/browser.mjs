@@ -1,9 +1,10 @@
-// The browser comparison: in one Chromium, alternately, a DingTalk sign-in and a password sign-in, each timed from
-// the click that ends it (the person picked on DingTalk's page; the form's Sign in button) to NocoBase's admin
+// The browser comparison: in one Chromium, in turn, a DingTalk sign-in in the same tab, one in a popup window and a
+// password sign-in, each timed from the click that ends it (the person picked on DingTalk's page; the form's Sign in
+// button) to NocoBase's admin
 // layout on screen, with the number of requests the page made in between. A fresh profile each time, after the
 // sign-in page has loaded in it, so both start from the same cache.
 import { chromium } from 'playwright-core';
-import { ADMIN } from './stack.mjs';
+import { ADMIN, POPUP_TITLE } from './stack.mjs';
 
 /** The emulator's 张三 (packages/dingtalk-emulator/identities.json): signed in once before the timed runs. */
 const IDENTITY = 'zhangsan';
@@ -46,6 +47,21 @@ async function dingTalkOnce(browser, { appUrl, emulatorUrl }) {
   }
 }
 
+/** The popup mode: DingTalk's page opens in a popup; the sign-in page itself goes to /admin without a page load. */
+async function popupOnce(browser, { appUrl }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/signin`);
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: POPUP_TITLE, exact: true }).click()]);
+    const choice = popup.locator(`[data-identity="${IDENTITY}"]`);
+    await choice.waitFor();
+    return await timedClick(page, () => choice.click(), appUrl);
+  } finally {
+    await context.close();
+  }
+}
+
 async function passwordOnce(browser, { appUrl }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   try {
@@ -66,12 +82,15 @@ export async function compareInBrowser(target, times, log) {
   const browser = await launch();
   try {
     await dingTalkOnce(browser, target);
+    await popupOnce(browser, target);
     await passwordOnce(browser, target);
-    const runs = { dingtalk: [], password: [] };
+    const runs = { dingtalk: [], popup: [], password: [] };
+    const said = (run) => `${Math.round(run.ms)} ms (${run.requests} requests)`;
     for (let i = 0; i < times; i += 1) {
       runs.dingtalk.push(await dingTalkOnce(browser, target));
+      runs.popup.push(await popupOnce(browser, target));
       runs.password.push(await passwordOnce(browser, target));
-      log(`browser ${i + 1}/${times}: DingTalk ${Math.round(runs.dingtalk.at(-1).ms)} ms (${runs.dingtalk.at(-1).requests} requests), password ${Math.round(runs.password.at(-1).ms)} ms (${runs.password.at(-1).requests} requests)`);
+      log(`browser ${i + 1}/${times}: DingTalk ${said(runs.dingtalk.at(-1))}, in a popup ${said(runs.popup.at(-1))}, password ${said(runs.password.at(-1))}`);
     }
     return { runs, version: browser.version() };
   } finally {

@@ -12,6 +12,8 @@ export const ADMIN = { email: 'admin@nocobase.com', password: 'admin123' };
 /** The emulator's default DingTalk app (packages/dingtalk-emulator README). */
 const CLIENT = { clientId: 'dingemulatorclient', clientSecret: 'emulator-secret' };
 export const AUTHENTICATOR = 'dingtalk';
+export const POPUP_AUTHENTICATOR = 'dingtalk-popup';
+export const POPUP_TITLE = 'DingTalk in a popup';
 
 const stoppers = [];
 
@@ -96,6 +98,14 @@ export async function startStack({ dir, basePort, postgres: usePostgres, log }) 
     title: 'Sign in with DingTalk',
     enabled: true,
     options: { ...CLIENT, autoSignup: true },
+  });
+  // The same DingTalk app opened in a popup window (`signInWindow: 'popup'`), for the browser comparison.
+  await ensureAuthenticator(admin, {
+    name: POPUP_AUTHENTICATOR,
+    authType: 'dingtalk',
+    title: POPUP_TITLE,
+    enabled: true,
+    options: { ...CLIENT, autoSignup: true, signInWindow: 'popup' },
   });
   return { appUrl, emulatorUrl, env, db, admin, nocobasePid: nocobase.pid, root };
 }
