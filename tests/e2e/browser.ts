@@ -66,6 +66,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(100);
   }
   await page.locator('.ant-notification-notice').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  // Closing a notice leaves the mouse over the page's top-right corner, where menus open on hover.
+  await page.mouse.move(0, 0);
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
