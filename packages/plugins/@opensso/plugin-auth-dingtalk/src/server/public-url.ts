@@ -128,12 +128,17 @@ export function isModernClientPath(path: string | undefined, env: NodeJS.Process
  * modern client's when the return path (`redirect`) is one of its pages, else the v1 client's.
  */
 export function signInPageUrl(ctx: AppLike, params: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) query.set(key, value);
-  }
   const page = isModernClientPath(params.redirect, env) ? `${modernClientPrefix(env)}/signin` : 'signin';
-  return `${appBasePath(ctx, env)}${page}?${query.toString()}`;
+  return `${appBasePath(ctx, env)}${page}?${withParams('/', params).searchParams.toString()}`;
+}
+
+/** An app-relative path (`/admin/abc?x=1#y`) with the defined parameters set on its query. */
+function withParams(path: string, params: Record<string, string | undefined>): URL {
+  const url = new URL(path, 'http://app.invalid');
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(key, value);
+  }
+  return url;
 }
 
 /**
@@ -146,10 +151,7 @@ export function appPageUrl(
   params: Record<string, string | undefined>,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const url = new URL(path, 'http://app.invalid');
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) url.searchParams.set(key, value);
-  }
+  const url = withParams(path, params);
   return `${appBasePath(ctx, env)}${url.pathname.slice(1)}${url.search}${url.hash}`;
 }
 
@@ -169,10 +171,7 @@ export function landingPageUrl(
   const pathname = path.split(/[?#]/, 1)[0];
   if (isModernClientPath(path, env) && (pathname === modernRoot || pathname.startsWith(`${modernRoot}/`))) {
     // Already a path from the site root: only the parameters are added.
-    const url = new URL(path, 'http://app.invalid');
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined) url.searchParams.set(key, value);
-    }
+    const url = withParams(path, params);
     return `${url.pathname}${url.search}${url.hash}`;
   }
   return appPageUrl(ctx, path, params, env);
