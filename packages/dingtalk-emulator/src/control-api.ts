@@ -5,6 +5,7 @@ import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
 import { findPerson, listOrganizations } from './organizations';
 import type { EmulatorState, RequestContext } from './state';
+import { inboxOf, openNotice, renderInbox } from './work-notices';
 
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -17,6 +18,7 @@ export function resetState(state: EmulatorState): void {
   state.appTokens.clear();
   state.inClientCodes.clear();
   state.customIdentities.clear();
+  state.workNotices.clear();
 }
 
 /**
@@ -98,9 +100,29 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
         throw err;
       }
     }
+    case 'GET /work-notifications':
+      return sendJson(res, 200, [...state.workNotices.tasks.values()]);
     case 'POST /reset':
       resetState(state);
       return sendJson(res, 200, { ok: true });
+  }
+  const inbox = /^GET \/inbox\/([^/]+)$/.exec(route);
+  if (inbox) {
+    const identity = decodeURIComponent(inbox[1]);
+    if (ctx.url.searchParams.get('format') === 'json') {
+      if (!findPerson(state, identity)) return sendJson(res, 404, { ok: false, error: `no identity ${identity}` });
+      return sendJson(res, 200, inboxOf(state, identity));
+    }
+    const page = renderInbox(state, identity);
+    return page ? sendText(res, 200, 'text/html;charset=utf-8', page) : sendJson(res, 404, { ok: false, error: `no identity ${identity}` });
+  }
+  const open = /^GET \/inbox\/([^/]+)\/open\/([^/]+)\/(\d+)$/.exec(route);
+  if (open) {
+    const target = openNotice(state, decodeURIComponent(open[1]), open[2], Number(open[3]));
+    if (!target) return sendJson(res, 404, { ok: false, error: 'no such message or button' });
+    res.writeHead(302, { location: target, 'content-length': 0 });
+    res.end();
+    return;
   }
   const avatar = /^GET \/avatar\/([^/]+)\.svg$/.exec(route);
   if (avatar) {

@@ -65,6 +65,16 @@ function badJsonBody(fault: Fault, endpoint: ApiEndpoint): unknown {
       'wrong-types': { ...ok, result: { userid: 1001, unionid: 12345, name: 42, mobile: 13800000001, active: 'yes', dept_id_list: '1' } },
       'missing-field': { ...ok, result: { userid: 'zhangsan01', name: '张三', active: true } },
     },
+    asyncsend: {
+      array: [{ ...ok, task_id: 1 }],
+      'wrong-types': { ...ok, task_id: 'not-a-number' },
+      'missing-field': { ...ok },
+    },
+    getsendresult: {
+      array: [{ ...ok, send_result: {} }],
+      'wrong-types': { ...ok, send_result: { unread_user_id_list: 'zhangsan01', read_user_id_list: 1 } },
+      'missing-field': { ...ok },
+    },
   };
   return bodies[endpoint][variant];
 }

@@ -31,6 +31,8 @@ export const API_ENDPOINTS = [
   'getuserinfo', // POST /topapi/v2/user/getuserinfo
   'getbyunionid', // POST /topapi/user/getbyunionid
   'userGet', // POST /topapi/v2/user/get
+  'asyncsend', // POST /topapi/message/corpconversation/asyncsend_v2
+  'getsendresult', // POST /topapi/message/corpconversation/getsendresult
 ] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 
@@ -38,7 +40,7 @@ export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 export const FAULT_ENDPOINTS = [...API_ENDPOINTS, 'topapi', '*'] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 
-export const TOPAPI_ENDPOINTS: readonly ApiEndpoint[] = ['getuserinfo', 'getbyunionid', 'userGet'];
+export const TOPAPI_ENDPOINTS: readonly ApiEndpoint[] = ['getuserinfo', 'getbyunionid', 'userGet', 'asyncsend', 'getsendresult'];
 /** Endpoints on the old host: they answer errors as HTTP 200 `{ errcode, errmsg }`. */
 export const OAPI_ENDPOINTS: readonly ApiEndpoint[] = ['gettoken', ...TOPAPI_ENDPOINTS];
 

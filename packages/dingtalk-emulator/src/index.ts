@@ -9,11 +9,21 @@ import { Recorder, type LogEntry } from './recorder';
 import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
 import type { Client, EmulatorState } from './state';
+import { inboxOf, WorkNoticeStore, type SendTask, type WorkNotice } from './work-notices';
 
 export type { Identity, OrgMembership } from './identities';
 export type { Fault, FaultMode, FaultEndpoint, ApiEndpoint, BadJsonVariant } from './faults';
 export type { LogEntry } from './recorder';
 export type { Client } from './state';
+export type { SendTask, WorkNotice } from './work-notices';
+export {
+  ASYNCSEND_PATH,
+  DEFAULT_AGENT_ID,
+  GETSENDRESULT_PATH,
+  MAX_MSG_BYTES,
+  MAX_PER_USER_PER_DAY,
+  MAX_USERIDS_PER_CALL,
+} from './work-notices';
 export type { OrganizationInfo } from './organizations';
 export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
 export type {
@@ -96,6 +106,10 @@ export interface Emulator {
    * (as `POST /__emulator/jsapi/code`). Throws JsapiError when the person is not a member.
    */
   mintJsapiCode(request: MintRequest): MintedCode;
+  /** Every accepted work-notification call (asyncsend_v2), oldest first (as `GET /__emulator/work-notifications`). */
+  workNotifications(): SendTask[];
+  /** One person's work notifications, newest first (the inbox page `GET /__emulator/inbox/<identity>` shows them). */
+  inbox(identity: string): WorkNotice[];
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -108,11 +122,18 @@ function validateClients(clients: Client[]): EmulatorState['clients'] {
     if (client.corpId !== undefined && (typeof client.corpId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(client.corpId))) {
       throw new Error(`dingtalk-emulator: clients[${i}].corpId must be letters, digits, "_" or "-"`);
     }
+    if (client.agentId !== undefined && !(Number.isSafeInteger(client.agentId) && client.agentId > 0)) {
+      throw new Error(`dingtalk-emulator: clients[${i}].agentId must be a positive integer`);
+    }
+    if (client.invisibleUserids !== undefined && !(Array.isArray(client.invisibleUserids) && client.invisibleUserids.every((id) => typeof id === 'string'))) {
+      throw new Error(`dingtalk-emulator: clients[${i}].invisibleUserids must be a list of userids`);
+    }
     if (seen.has(client.clientId)) throw new Error(`dingtalk-emulator: duplicate clientId "${client.clientId}"`);
     seen.add(client.clientId);
     return {
       ...client,
       redirectUris: client.redirectUris ? [...client.redirectUris] : undefined,
+      invisibleUserids: client.invisibleUserids ? [...client.invisibleUserids] : undefined,
       corpId: client.corpId ?? DEFAULT_CORP_ID,
     };
   });
@@ -154,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inClientCodes: new InClientCodeStore(codeTtlMs),
     faults: new FaultSwitch(),
     recorder: new Recorder(),
+    workNotices: new WorkNoticeStore(),
     baseUrl: () => baseUrl,
     timers: new Set(),
   };
@@ -181,5 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identities: () => structuredClone(state.identities),
     organizations: () => listOrganizations(state),
     mintJsapiCode: (request) => mintInClientCode(state, request),
+    workNotifications: () => structuredClone([...state.workNotices.tasks.values()]),
+    inbox: (identity) => structuredClone(inboxOf(state, identity)),
   };
 }

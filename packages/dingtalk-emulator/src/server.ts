@@ -17,6 +17,7 @@ import {
 } from './oapi';
 import { APP_TOKEN_PATH, handleAppAccessToken, handleMe, handleUserAccessToken, ME_PATH, TOKEN_PATH } from './openapi';
 import { errors } from './responses';
+import { ASYNCSEND_PATH, GETSENDRESULT_PATH, handleAsyncSend, handleGetSendResult } from './work-notices';
 import type { EmulatorState, Handler, RequestContext } from './state';
 
 const routes: Record<string, Handler> = {
@@ -29,6 +30,8 @@ const routes: Record<string, Handler> = {
   [`POST ${GETUSERINFO_PATH}`]: handleGetUserInfo,
   [`POST ${GETBYUNIONID_PATH}`]: handleGetByUnionId,
   [`POST ${USER_GET_PATH}`]: handleUserGet,
+  [`POST ${ASYNCSEND_PATH}`]: handleAsyncSend,
+  [`POST ${GETSENDRESULT_PATH}`]: handleGetSendResult,
 };
 
 function route(method: string, path: string): Handler | undefined {

@@ -3,6 +3,7 @@ import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
 import type { LogEntry, Recorder } from './recorder';
+import type { WorkNoticeStore } from './work-notices';
 
 /** An app registered "in the developer console". */
 export interface Client {
@@ -15,6 +16,10 @@ export interface Client {
    * token only sees that organization's people. Default `dingemulatorcorp`.
    */
   corpId?: string;
+  /** The app's AgentId, which work notifications must name (default `DEFAULT_AGENT_ID`). */
+  agentId?: number;
+  /** Members outside the app's visible range: work notifications to them are not delivered (listed as invalid). */
+  invisibleUserids?: string[];
 }
 
 /** Everything the handlers share; one per running emulator so several can run side by side in tests. */
@@ -30,6 +35,8 @@ export interface EmulatorState {
   inClientCodes: InClientCodeStore;
   faults: FaultSwitch;
   recorder: Recorder;
+  /** Work notifications sent, per task and per person (their inbox). */
+  workNotices: WorkNoticeStore;
   baseUrl(): string;
   /** Timers of delayed answers, cleared on close so a pending `slow` cannot keep the process alive. */
   timers: Set<NodeJS.Timeout>;
