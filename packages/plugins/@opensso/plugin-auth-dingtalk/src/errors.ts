@@ -44,6 +44,20 @@ export const ERROR_MESSAGES = {
     'This browser did not keep the cookie of the DingTalk sign-in. Open NocoBase at its usual address, allow its cookies, and sign in again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
   NOT_BLOCKED: 'This DingTalk account is not excluded from automatic matching for this user.',
+  NOTIFY_CHANNEL_INVALID:
+    'The DingTalk work notification channel is not configured correctly: choose a DingTalk sign-in method that has its Client ID and Client Secret, and enter the AgentId of its app.',
+  NOTIFY_AGENT_INVALID:
+    "DingTalk does not know this channel's AgentId. Copy the AgentId of the app from the DingTalk developer console into the channel settings.",
+  NOTIFY_PERMISSION_DENIED:
+    'The DingTalk app is not allowed to send work notifications. Ask your administrator to grant it the message permission in the DingTalk developer console.',
+  NOTIFY_QUOTA_EXCEEDED: 'DingTalk refused the work notification: the sending limit of the app or of a recipient is reached. Try again later.',
+  NOTIFY_RECIPIENTS_INVISIBLE:
+    "DingTalk did not deliver the work notification: its recipients are outside the app's visible range. Ask your administrator to widen it in the DingTalk developer console.",
+  NOTIFY_NO_RECIPIENTS: 'None of the recipients has a DingTalk account of this organization linked to their NocoBase user.',
+  NOTIFY_MESSAGE_INVALID:
+    'The DingTalk message is incomplete or too long: fill in its content (and title), give each button a title and a web address, and keep it under 2048 bytes.',
+  NOTIFY_FORBIDDEN: 'You are not allowed to send DingTalk test messages.',
+  NOTIFY_TEST_INVALID: 'Choose a DingTalk work notification channel and a user to send the test message to.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

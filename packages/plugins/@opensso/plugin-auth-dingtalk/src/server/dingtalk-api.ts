@@ -362,3 +362,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   return result.data;
 }
+
+// For the work notification calls (work-notice-api.ts): the same transport, timeouts and answer checks.
+export { call as callDingTalk, parse as parseDingTalkAnswer, TopapiEnvelopeSchema };

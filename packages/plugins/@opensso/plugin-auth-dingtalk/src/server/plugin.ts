@@ -14,6 +14,7 @@ import { settingLabel } from '../setting-labels';
 import { Sealer } from './sealed';
 import { errorBodyWithDetail } from './sign-in-error';
 import { SignInFlow } from './sign-in-flow';
+import { registerWorkNotices } from './work-notices';
 
 type Translate = (key: string, values: Record<string, unknown>) => string;
 
@@ -96,6 +97,8 @@ export class PluginAuthDingTalkServer extends Plugin {
       name: LINKS_SNIPPET,
       actions: [ACTIONS.listLinks, ACTIONS.removeLink, ACTIONS.listLinkBlocks, ACTIONS.removeLinkBlock, ACTIONS.testConnection].map((name) => `${RESOURCE}:${name}`),
     });
+    // The "DingTalk work notification" channel type, when NocoBase's notification manager is enabled.
+    registerWorkNotices(this.app);
   }
 
   /** First enabled in an app (new or existing): the unique link index. Existing installs get it by migration. */

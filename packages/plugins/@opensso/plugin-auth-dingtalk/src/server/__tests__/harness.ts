@@ -32,7 +32,7 @@ export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-
  * `appName`: the app's name, as the multi-app manager names a sub-app.
  */
 export async function startHarness(
-  options: { databaseFile?: boolean; redisUrl?: string; appName?: string } = {},
+  options: { databaseFile?: boolean; redisUrl?: string; appName?: string; extraPlugins?: string[] } = {},
 ): Promise<Harness> {
   // On PostgreSQL (vitest.postgres.config.mts) each test file has a database of its own in the run's cluster, and
   // concurrent transactions are real already: no file needed.
@@ -58,7 +58,8 @@ export async function startHarness(
     // As in a real app, where API_BASE_PATH is /api/: the cookie paths and the Redirect URL depend on it.
     resourcer: { prefix: '/api' },
     ...(options.redisUrl ? { cacheManager: { defaultStore: 'redis', stores: { redis: { url: options.redisUrl } } } } : {}),
-    plugins: ['field-sort', 'error-handler', 'data-source-main', 'data-source-manager', 'users', 'acl', 'auth', PluginAuthDingTalkServer],
+    // `extraPlugins`: NocoBase plugins a test needs besides these (e.g. notification-manager), loaded before ours.
+    plugins: ['field-sort', 'error-handler', 'data-source-main', 'data-source-manager', 'users', 'acl', 'auth', ...(options.extraPlugins ?? []), PluginAuthDingTalkServer],
   });
   return {
     app,
