@@ -11,6 +11,7 @@ import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAc
 import { watchSaveProblems } from './save-problems';
 import { SignInButton } from './SignInButton';
 import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
+import { registerWorkNotificationChannel } from './work-notifications';
 
 /** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
 export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
@@ -70,6 +71,9 @@ export class PluginAuthDingTalkClient extends Plugin {
       aclSnippet: LINKS_SNIPPET,
       sort: 50,
     });
+
+    // The "DingTalk work notification" channel type, when NocoBase's notification manager is enabled.
+    registerWorkNotificationChannel(this.app);
   }
 }
 
