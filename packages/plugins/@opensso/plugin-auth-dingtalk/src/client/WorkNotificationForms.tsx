@@ -59,6 +59,19 @@ function SendTest() {
   const form = useForm();
   const channelName = (form.values as { name?: unknown }).name;
   const [userId, setUserId] = useState<number>();
+  // The test goes through the saved channel: in the "Add new" form there is none yet (its name is only a default).
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    let live = true;
+    if (typeof channelName !== 'string' || !channelName) return;
+    api
+      .request({ url: 'notificationChannels:get', params: { filterByTk: channelName } })
+      .then((response) => live && setSaved(Boolean((response.data as { data?: unknown })?.data)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, channelName]);
   const [state, setState] = useState<{ status: 'idle' | 'sending' | 'success' | 'failure'; text?: string }>({ status: 'idle' });
   const send = async () => {
     setState({ status: 'sending' });
@@ -76,7 +89,7 @@ function SendTest() {
       setState({ status: 'failure', text: errors?.[0]?.message });
     }
   };
-  if (typeof channelName !== 'string' || !channelName || form.initialValues === undefined) {
+  if (!saved) {
     return <Typography.Text type="secondary">{t('Save the channel first, then send a test message.')}</Typography.Text>;
   }
   return (

@@ -1,0 +1,177 @@
+/**
+ * DingTalk work notifications, end to end in Chromium: an admin adds the "DingTalk work notification" channel in
+ * Settings → Notification manager (the plugin's settings form), a workflow "on a new ticket, notify its assignee"
+ * fires when a ticket is created, the message lands in the assignee's inbox in the emulator, and its button opens
+ * NocoBase inside the (emulated) DingTalk client, signed in as the assignee by the in-app sign-in.
+ * Screenshots: test-results/e2e/screenshots/notify-*.png.
+ */
+import { DEFAULT_AGENT_ID, DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, signInWithPassword, waitForValue, type Person } from './browser';
+
+const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
+const AUTH = 'dingtalk-notify';
+const CHANNEL_TITLE = 'DingTalk (e2e)';
+const CORP_ID = 'dingemulatorcorp';
+/** The emulator's 李四, a member of dingemulatorcorp (userid lisi02). */
+const LISI = { id: 'lisi', nick: '李四' };
+
+let token = '';
+async function api(action: string, body?: unknown) {
+  const res = await fetch(`${appUrl}/api/${action}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => null)) as { data?: any } | null;
+  if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${JSON.stringify(json)}`);
+  return json?.data;
+}
+
+let bridgeScript: string | undefined;
+/** A person inside the DingTalk app: its user agent and the emulator's JSAPI bridge, signed in to DingTalk as `identity`. */
+async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
+  bridgeScript ??= await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', userAgent: DINGTALK_IOS_USER_AGENT });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  await context.addInitScript({ content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID })};` });
+  await context.addInitScript({ content: bridgeScript });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return { context, page, visited };
+}
+
+describe('a workflow notifies an assignee in DingTalk', () => {
+  let failedStep: string | undefined;
+  function step(name: string, body: () => Promise<void>): void {
+    it(name, async (ctx) => {
+      if (failedStep) ctx.skip();
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        let n = 0;
+        for (const context of browser?.contexts() ?? []) {
+          for (const page of context.pages()) await screenshot(page, `notify-failed-${(n += 1)}`).catch(() => undefined);
+        }
+        throw error;
+      }
+    });
+  }
+
+  let browser: Browser;
+  let lisiUserId = 0;
+  let channelName = '';
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const signIn = await fetch(`${appUrl}/api/auth:signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-authenticator': 'basic' },
+      body: JSON.stringify(ADMIN),
+    });
+    token = ((await signIn.json()) as { data: { token: string } }).data.token;
+    await api('authenticators:create', {
+      name: AUTH,
+      authType: 'dingtalk',
+      title: 'DingTalk (notifications)',
+      enabled: true,
+      options: { clientId, clientSecret, autoSignup: true, inAppSignIn: true, corpId: CORP_ID },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  step('李四 has signed in once inside DingTalk, which links the account with their userid', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    await lisi.page.goto(`${appUrl}/signin`);
+    await lisi.page.waitForURL((url) => url.pathname.startsWith('/admin'));
+    const links = await api(`usersAuthenticators:list?filter=${encodeURIComponent(JSON.stringify({ authenticator: AUTH }))}`);
+    expect(links).toHaveLength(1);
+    lisiUserId = links[0].userId;
+    await lisi.context.close();
+  });
+
+  step('an admin adds the channel in Settings → Notification manager with the DingTalk sign-in method and the AgentId', async () => {
+    const admin = await newPerson(browser);
+    await signInWithPassword(admin.page, appUrl, ADMIN.account, ADMIN.password);
+    await admin.page.goto(`${appUrl}/admin/settings/notification-manager/channels`);
+    await admin.page.getByRole('button', { name: /Add new/ }).click();
+    await admin.page.getByText('DingTalk work notification', { exact: true }).click();
+    const drawer = admin.page.locator('.ant-drawer-content').last();
+    await drawer.getByText('DingTalk sign-in method', { exact: true }).waitFor();
+    await screenshot(admin.page, 'notify-channel-form');
+    const titleInput = drawer.locator('.ant-formily-item').filter({ hasText: 'Channel display name' }).locator('input').first();
+    await titleInput.fill(CHANNEL_TITLE);
+    await drawer.locator('.ant-formily-item').filter({ hasText: 'DingTalk sign-in method' }).locator('.ant-select').click();
+    await admin.page.locator('.ant-select-dropdown:visible').getByText(`DingTalk (notifications) (${AUTH})`).click();
+    await drawer.locator('.ant-formily-item').filter({ hasText: 'AgentId' }).locator('input').fill(String(DEFAULT_AGENT_ID));
+    await drawer.getByRole('button', { name: /Submit/ }).click();
+    const channel = await waitForValue(
+      async () => ((await api('notificationChannels:list')) as Array<{ name: string; title: string; notificationType: string; options: Record<string, unknown> }>).find((row) => row.title === CHANNEL_TITLE),
+      Boolean,
+    );
+    expect(channel).toMatchObject({ notificationType: 'dingtalk-work-notification', options: { authenticator: AUTH, agentId: String(DEFAULT_AGENT_ID) } });
+    channelName = channel!.name;
+    await admin.context.close();
+  });
+
+  step('a new ticket fires the workflow, and the action card lands in 李四’s DingTalk inbox', async () => {
+    await api('collections:create', {
+      name: 'tickets',
+      title: 'Tickets',
+      fields: [
+        { name: 'title', type: 'string', interface: 'input', uiSchema: { title: 'Title', type: 'string', 'x-component': 'Input' } },
+        { name: 'assigneeId', type: 'bigInt', interface: 'integer', uiSchema: { title: 'Assignee', type: 'number', 'x-component': 'InputNumber' } },
+      ],
+    });
+    const workflow = await api('workflows:create', { title: 'Notify the assignee', type: 'collection', enabled: true, sync: false, config: { mode: 1, collection: 'tickets' } });
+    await api(`workflows/${workflow.id}/nodes:create`, {
+      type: 'notification',
+      title: 'DingTalk',
+      config: {
+        channelName,
+        receivers: ['{{$context.data.assigneeId}}'],
+        msgType: 'actionCard',
+        title: 'Ticket: {{$context.data.title}}',
+        content: '**{{{$context.data.title}}}** is assigned to you.',
+        buttons: [{ title: 'Open NocoBase', url: '/admin' }],
+        buttonLayout: 'vertical',
+      },
+    });
+    await api('tickets:create', { title: 'Printer on fire', assigneeId: lisiUserId });
+    const inbox = await waitForValue(
+      async () => (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ msg: any }>,
+      (messages) => messages.length > 0,
+      20_000,
+    );
+    expect(inbox[0].msg).toMatchObject({
+      msgtype: 'action_card',
+      action_card: { title: 'Ticket: Printer on fire', markdown: '**Printer on fire** is assigned to you.', btn_json_list: [{ title: 'Open NocoBase' }] },
+    });
+    const [log] = await api(`notificationSendLogs:list?sort=-createdAt&pageSize=1`);
+    expect(log).toMatchObject({ status: 'success', channelName });
+  });
+
+  step('the button opens NocoBase inside DingTalk, signed in as 李四', async () => {
+    const lisi = await dingTalkPerson(browser, LISI.id);
+    await lisi.page.goto(`${emulatorUrl}/__emulator/inbox/${LISI.id}`);
+    await lisi.page.getByText('Ticket: Printer on fire').waitFor();
+    await screenshot(lisi.page, 'notify-inbox');
+    await lisi.page.getByRole('link', { name: 'Open NocoBase' }).click();
+    await lisi.page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'), { timeout: 30_000 });
+    const me = await waitForValue(() => currentUserFromPage(lisi.page).catch(() => null), (user) => user !== null, 20_000);
+    await screenshot(lisi.page, 'notify-opened');
+    expect(lisi.visited.some((url) => url.startsWith(`${appUrl}/signin`) || url.startsWith(`${appUrl}/admin`))).toBe(true);
+    expect(me?.id).toBe(lisiUserId);
+    const inbox = (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ read: boolean }>;
+    expect(inbox[0].read).toBe(true);
+  });
+});
