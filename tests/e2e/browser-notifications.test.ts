@@ -123,6 +123,24 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     await admin.context.close();
   });
 
+  step('the admin sends a test message to 李四 from the channel\'s Edit form', async () => {
+    const admin = await newPerson(browser);
+    await signInWithPassword(admin.page, appUrl, ADMIN.account, ADMIN.password);
+    await admin.page.goto(`${appUrl}/admin/settings/notification-manager/channels`);
+    await admin.page.getByRole('row').filter({ hasText: CHANNEL_TITLE }).getByText('Edit', { exact: true }).click();
+    const drawer = admin.page.locator('.ant-drawer-content').last();
+    const test = drawer.locator('.ant-formily-item').filter({ hasText: 'Send test message' });
+    await test.locator('.ant-select').click();
+    await admin.page.keyboard.type('李四');
+    await admin.page.locator('.ant-select-dropdown:visible').getByText(`李四 (#${lisiUserId})`).click();
+    await test.getByRole('button', { name: 'Send' }).click();
+    await test.getByRole('status').getByText('The test message was sent.').waitFor();
+    await screenshot(admin.page, 'notify-test-message');
+    const inbox = (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ msg: any }>;
+    expect(inbox[0].msg.text.content).toContain('Test message from NocoBase');
+    await admin.context.close();
+  });
+
   step('a new ticket fires the workflow, and the action card lands in 李四’s DingTalk inbox', async () => {
     await api('collections:create', {
       name: 'tickets',
@@ -149,7 +167,7 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     await api('tickets:create', { title: 'Printer on fire', assigneeId: lisiUserId });
     const inbox = await waitForValue(
       async () => (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ msg: any }>,
-      (messages) => messages.length > 0,
+      (messages) => messages[0]?.msg.msgtype === 'action_card',
       20_000,
     );
     expect(inbox[0].msg).toMatchObject({
