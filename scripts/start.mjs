@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { bin, buildPlugin, emulatorDir, ensureDependencies, launch, loadEnv, log, root, waitFor } from './lib.mjs';
 import { adminClient, enablePlugin, ensureAuthenticator, install, start, stop } from './nocobase.mjs';
 import { signInAddress } from './urls.mjs';
+import { ensureNotificationDemo } from './demo-notifications.mjs';
 
 const began = Date.now();
 ensureDependencies();
@@ -66,6 +67,7 @@ try {
     });
     log(`authenticator "dingtalk": ${outcome}`);
     identities = await (await fetch(`${emulatorUrl}/__emulator/identities`)).json();
+    for (const line of await ensureNotificationDemo(admin, { authenticator: 'dingtalk' })) log(`notifications demo: ${line}`);
   }
 
   const lines = [
@@ -81,6 +83,12 @@ try {
       : []),
     ...(Array.isArray(identities)
       ? identities.map((i) => `                  ${i.id.padEnd(10)} ${i.nick} ${i.mobile ? `+${i.stateCode ?? '86'} ${i.mobile}` : '(no phone)'}`)
+      : []),
+    ...(!external
+      ? [
+          `  Notifications   create a "Demo tickets" record with an assignee who signed in with DingTalk; their inbox:`,
+          `                  ${emulatorUrl}/__emulator/inbox/<identity>`,
+        ]
       : []),
     '',
     '  Ctrl+C stops everything.',
