@@ -176,6 +176,20 @@ describe('recipients and batches', () => {
   });
 });
 
+describe('receivers in the message', () => {
+  it('reads user ids and filters of users, and ignores an empty filter instead of reading it as everyone', async () => {
+    const viaManager = (receivers: unknown[]) =>
+      manager().send({ channelName: CHANNEL, triggerFrom: 'test', message: { msgType: 'text', content: unique('receivers'), receivers } });
+    const everyone = await viaManager([{ filter: {} }]);
+    expect(everyone.status).toBe('failure');
+    expect(everyone.reason).toContain('(NOTIFY_NO_RECIPIENTS)');
+    const before = h.emulator.workNotifications().length;
+    const picked = await viaManager([String(users.lisi), { filter: { id: users.zhangsan } }]);
+    expect(picked.status).toBe('success');
+    expect(h.emulator.workNotifications().slice(before).flatMap((task) => task.userids).sort()).toEqual(['lisi02', 'zhangsan01']);
+  });
+});
+
 describe('DingTalk answers', () => {
   it('fetches a new app token once when DingTalk calls the cached one invalid (88/40014)', async () => {
     await send({ msgType: 'text', content: unique('warm') }, [users.zhangsan]);
