@@ -52,6 +52,12 @@ function backoffBaseMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value >= 0 ? value : 1000;
 }
 
+/** When to read the delivery reports once more and update the log; 0 turns it off. Default one minute. */
+function recheckDelayMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DINGTALK_NOTIFY_RECHECK_MS);
+  return Number.isFinite(value) && value >= 0 && env.DINGTALK_NOTIFY_RECHECK_MS !== '' && env.DINGTALK_NOTIFY_RECHECK_MS !== undefined ? value : 60_000;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** NocoBase's user selection: user ids, or `{ filter }` objects of users (an empty filter would mean everybody). */
@@ -94,6 +100,8 @@ interface Batch {
 }
 
 export class WorkNoticeSender {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly app: HostApp,
     private readonly appTokens: AppTokenCache,
@@ -103,10 +111,10 @@ export class WorkNoticeSender {
     const started = Date.now();
     const hosts = hostsFromEnv();
     const calls: CallOptions = { timeoutMs: timeoutFromEnv() };
-    const lines: string[] = [];
     const batches: Batch[] = [];
     let failure: SignInError | undefined;
     let recipients: Recipients | undefined;
+    let readReport: ((batch: Batch) => Promise<void>) | undefined;
     try {
       const { agentId, authenticator, credentials } = await channelApp(this.app, params.channel.options);
       const msg = toDingTalkMsg(params.message ?? {}, configuredOrigin());
@@ -133,45 +141,44 @@ export class WorkNoticeSender {
           break;
         }
       }
-      for (const batch of batches) {
-        if (batch.taskId === undefined) continue;
+      readReport = async (batch) => {
+        if (batch.taskId === undefined) return;
         try {
           batch.result = await this.throttled(() => withToken((token) => getSendResult(hosts, token, { agentId, taskId: batch.taskId! }, calls)));
         } catch {
           // The message went out; only its delivery report is missing, which the reason says.
         }
-      }
+      };
+      for (const batch of batches) await readReport(batch);
     } catch (error) {
       failure = asSignInError(error);
     }
 
     const sent = batches.filter((batch) => batch.taskId !== undefined);
-    const accepted = sent.reduce((sum, batch) => sum + batch.userids.length, 0);
+    const acceptedCount = sent.reduce((sum, batch) => sum + batch.userids.length, 0);
     const delivery = this.delivery(sent);
     // Everyone DingTalk accepted turned out unreachable: as much a failure as a refused call.
-    if (!failure && accepted > 0 && delivery.reported === accepted) {
-      if (delivery.invalid === accepted) failure = new SignInError('NOTIFY_RECIPIENTS_INVISIBLE', { status: 502 });
-      else if (delivery.forbidden === accepted) failure = new SignInError('NOTIFY_QUOTA_EXCEEDED', { status: 503 });
+    if (!failure && acceptedCount > 0 && delivery.reported === acceptedCount) {
+      if (delivery.invalid === acceptedCount) failure = new SignInError('NOTIFY_RECIPIENTS_INVISIBLE', { status: 502 });
+      else if (delivery.forbidden === acceptedCount) failure = new SignInError('NOTIFY_QUOTA_EXCEEDED', { status: 503 });
     }
-    if (failure) lines.push(`${this.t(ERROR_MESSAGES[failure.code])} (${failure.code})`);
-    if (sent.length) {
-      lines.push(
-        this.t('DingTalk accepted the message for {{accepted}} recipients in {{calls}} calls (task ids: {{tasks}}).', {
-          accepted,
-          calls: sent.length,
-          tasks: sent.map((batch) => batch.taskId).join(', '),
-        }),
+    const head = failure ? [`${this.t(ERROR_MESSAGES[failure.code])} (${failure.code})`] : [];
+    const skipped = recipients ? this.skippedLines(recipients.skipped) : [];
+    const reasonOf = (report: ReturnType<WorkNoticeSender['delivery']>, extra: string[] = []) => {
+      if (!sent.length) return [...head, ...skipped].join('\n');
+      const accepted = this.t('DingTalk accepted the message for {{accepted}} recipients in {{calls}} calls (task ids: {{tasks}}).', {
+        accepted: acceptedCount,
+        calls: sent.length,
+        tasks: sent.map((batch) => batch.taskId).join(', '),
+      });
+      const partial = report.reported < acceptedCount ? [this.t('DingTalk has not reported the delivery of every task yet.')] : [];
+      const counts = this.t(
+        "Delivery reported by DingTalk: {{unread}} unread, {{read}} read, {{invalid}} not found or outside the app's visible range, {{forbidden}} held back by DingTalk's sending limits, {{failed}} failed.",
+        report,
       );
-      if (delivery.reported < accepted) lines.push(this.t('DingTalk has not reported the delivery of every task yet.'));
-      lines.push(
-        this.t(
-          "Delivery reported by DingTalk: {{unread}} unread, {{read}} read, {{invalid}} not found or outside the app's visible range, {{forbidden}} held back by DingTalk's sending limits, {{failed}} failed.",
-          delivery,
-        ),
-      );
-    }
-    if (recipients) lines.push(...this.skippedLines(recipients.skipped));
-    const outcome: SendOutcome = { status: failure ? 'failure' : 'success', reason: lines.join('\n'), taskIds: sent.map((batch) => batch.taskId!) };
+      return [...head, accepted, ...partial, counts, ...extra, ...skipped].join('\n');
+    };
+    const outcome: SendOutcome = { status: failure ? 'failure' : 'success', reason: reasonOf(delivery), taskIds: sent.map((batch) => batch.taskId!) };
     this.app.logger[failure ? 'warn' : 'info']('dingtalk: work notification', {
       channel: params.channel.name,
       status: outcome.status,
@@ -184,7 +191,35 @@ export class WorkNoticeSender {
       ...delivery,
       durationMs: Date.now() - started,
     });
+    const delay = recheckDelayMs();
+    if (sent.length && readReport && delay > 0) {
+      const reread = readReport;
+      // DingTalk delivers in the background: the report read right after sending may be early. Read it once more
+      // later and rewrite the log row's reason (the manager writes the row once `send` has returned).
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void (async () => {
+          for (const batch of sent) await reread(batch);
+          const again = this.delivery(sent);
+          const logs = this.app.db.getRepository('notificationSendLogs');
+          const row = (await logs.findOne({
+            filter: { channelName: params.channel.name, reason: { $includes: String(outcome.taskIds[0]) } },
+          })) as Model | null;
+          if (!row) return;
+          const note = this.t('Delivery checked again {{seconds}} s after sending.', { seconds: Math.round(delay / 1000) });
+          await logs.update({ filterByTk: row.get('id') as string, values: { reason: reasonOf(again, [note]) } });
+        })().catch((error: unknown) => this.app.logger.warn('dingtalk: work notification report not read again', { error: String(error) }));
+      }, delay);
+      timer.unref?.();
+      this.timers.add(timer);
+    }
     return outcome;
+  }
+
+  /** Drops the pending re-reads of delivery reports (the app is stopping). */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** Runs a call again after 1, 2, 4 … × the base wait while DingTalk answers with a rate-limit code. */
@@ -203,7 +238,9 @@ export class WorkNoticeSender {
   private delivery(sent: Batch[]) {
     const count = { reported: 0, unread: 0, read: 0, invalid: 0, forbidden: 0, failed: 0 };
     for (const { result, userids } of sent) {
-      if (!result) continue;
+      // DingTalk sends in the background: right after the call a task may not list anybody yet.
+      const listed = result ? Object.values(result).reduce((sum, list) => sum + list.length, 0) - result.forbidden_list.length : 0;
+      if (!result || listed === 0) continue;
       count.reported += userids.length;
       count.unread += result.unread_user_id_list.length;
       count.read += result.read_user_id_list.length;

@@ -48,6 +48,7 @@ export function registerWorkNotices(app: Application): void {
     logger: app.logger,
   };
   const sender = new WorkNoticeSender(host, appTokens);
+  app.on('beforeStop', () => sender.stop());
 
   class DingTalkWorkNotificationChannel {
     constructor(readonly app: Application) {}

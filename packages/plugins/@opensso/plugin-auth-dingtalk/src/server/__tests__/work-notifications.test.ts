@@ -56,6 +56,8 @@ async function createChannel(name: string, options: Record<string, unknown>) {
 
 beforeAll(async () => {
   process.env.DINGTALK_NOTIFY_BACKOFF_MS = '20';
+  // Only where a test waits for it: in-memory SQLite has one connection, which a re-read in the background would share.
+  process.env.DINGTALK_NOTIFY_RECHECK_MS = '0';
   h = await startHarness({ extraPlugins: ['notification-manager', 'workflow', 'workflow-notification'] });
   await createAuthenticator(h.app);
   await createChannel(CHANNEL, { authenticator: 'dingtalk', agentId: String(DEFAULT_AGENT_ID) });
@@ -71,6 +73,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   h.emulator.setFault(null);
+  process.env.DINGTALK_NOTIFY_RECHECK_MS = '0';
 });
 
 describe('message types', () => {
@@ -234,6 +237,24 @@ describe('DingTalk answers', () => {
     const noApp = await send({ msgType: 'text', content: unique('x') }, [users.zhangsan], 'no-app');
     expect(noApp).toMatchObject({ status: 'failure' });
     expect(noApp.reason).toContain('(NOTIFY_CHANNEL_INVALID)');
+  });
+
+  it('reads the delivery report again later and rewrites the log: a message opened since is read', async () => {
+    process.env.DINGTALK_NOTIFY_RECHECK_MS = '400';
+    const result = await send({ msgType: 'actionCard', title: 'Recheck', content: unique('open me'), buttons: [{ title: 'Open', url: '/admin' }] }, [users.lisi]);
+    expect(result.reason).toContain('1 unread, 0 read');
+    const [notice] = h.emulator.inbox('lisi');
+    const opened = await fetch(`${h.emulator.url}/__emulator/inbox/lisi/open/${notice.id}/0`, { redirect: 'manual' });
+    expect(opened.status).toBe(302);
+    const deadline = Date.now() + 5000;
+    let log = await lastLog();
+    while (!log.reason.includes('Delivery checked again') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      log = await lastLog();
+    }
+    expect(log.reason).toContain('0 unread, 1 read');
+    expect(log.reason).toContain('Delivery checked again 0 s after sending.');
+    process.env.DINGTALK_NOTIFY_RECHECK_MS = '0';
   });
 
   it('still sends when only the delivery report fails, and says so', async () => {
