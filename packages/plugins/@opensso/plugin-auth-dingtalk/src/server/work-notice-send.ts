@@ -2,10 +2,11 @@
  * One work notification, start to end: the channel's app (its authenticator's Client ID/Secret and the AgentId),
  * the recipients (work-notice-recipients.ts), the msg (work-notice-message.ts), then asyncsend_v2 in batches of
  * DingTalk's maximum, one after the other, each retried with growing waits while DingTalk says "too many requests";
- * then getsendresult for each task. The outcome is the `{ status, reason }` notification-manager writes to its log:
- * the reason tells, in the app's language, what went out (task ids), who was skipped and why, and what DingTalk
- * reports of the delivery. Nothing here throws: a failure is a `failure` status with its translated reason, so the
- * workflow "Notification" node fails with that reason instead of the engine catching an exception.
+ * then getsendresult for each task, and once more a minute later (rewriting the log row). The outcome is the
+ * `{ status, reason }` notification-manager writes to its log: the reason tells, in the app's language, what went
+ * out (task ids), who was skipped and why, and what DingTalk reports of the delivery. Nothing here throws: a
+ * failure is a `failure` status with its translated reason, so the workflow "Notification" node fails with that
+ * reason instead of the engine catching an exception.
  */
 import type { Database, Model } from '@nocobase/database';
 import { AUTH_TYPE, NAMESPACE } from '../constants';
@@ -54,8 +55,9 @@ function backoffBaseMs(env: NodeJS.ProcessEnv = process.env): number {
 
 /** When to read the delivery reports once more and update the log; 0 turns it off. Default one minute. */
 function recheckDelayMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.DINGTALK_NOTIFY_RECHECK_MS);
-  return Number.isFinite(value) && value >= 0 && env.DINGTALK_NOTIFY_RECHECK_MS !== '' && env.DINGTALK_NOTIFY_RECHECK_MS !== undefined ? value : 60_000;
+  const raw = env.DINGTALK_NOTIFY_RECHECK_MS?.trim();
+  const value = raw ? Number(raw) : Number.NaN;
+  return Number.isFinite(value) && value >= 0 ? value : 60_000;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
