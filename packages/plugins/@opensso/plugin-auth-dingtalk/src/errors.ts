@@ -44,6 +44,11 @@ export const ERROR_MESSAGES = {
     'This browser did not keep the cookie of the DingTalk sign-in. Open NocoBase at its usual address, allow its cookies, and sign in again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
   NOT_BLOCKED: 'This DingTalk account is not excluded from automatic matching for this user.',
+  IN_APP_LOAD_FAILED: "DingTalk's sign-in could not be loaded. Sign in another way, or reload the page to try again.",
+  IN_APP_TIMEOUT: 'DingTalk did not answer. Sign in another way, or reload the page to try again.',
+  IN_APP_REFUSED:
+    'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.',
+  IN_APP_OUTDATED: 'This version of DingTalk cannot sign you in by itself. Update DingTalk, or sign in another way.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
