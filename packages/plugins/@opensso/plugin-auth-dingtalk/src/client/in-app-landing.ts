@@ -46,6 +46,9 @@ function listedOf(body: unknown): Listed[] {
 export async function startInAppLanding(host: InAppLandingHost): Promise<InAppLandingResult> {
   const location = { ...host.location };
   if (host.hasToken || !isDingTalkUserAgent(host.userAgent) || hasLandingParams(location.search)) return 'none';
+  // The chunk downloads while publicList answers (the sign-in page would fetch it too: load() prefetches it).
+  const jsapi = host.loadJsapi();
+  jsapi.catch(() => undefined);
   let listed: Listed[];
   try {
     listed = listedOf((await host.api.request(PUBLIC_LIST_REQUEST)).data);
@@ -57,7 +60,7 @@ export async function startInAppLanding(host: InAppLandingHost): Promise<InAppLa
   const config = chosen ? inAppConfigOf(chosen.options) : undefined;
   if (!chosen || !config || !host.claim()) return 'none';
   const result = await runInAppSignIn(chosen.name, config, {
-    loadJsapi: host.loadJsapi,
+    loadJsapi: () => jsapi,
     send: async (request: InAppSignInRequest) => (await host.api.request(request)).data,
     mark: host.mark,
   });

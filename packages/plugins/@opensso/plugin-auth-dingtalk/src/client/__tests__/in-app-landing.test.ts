@@ -79,9 +79,10 @@ describe('startInAppLanding', () => {
   it('signs in during the load and leaves the page opened as it is', async () => {
     const { host, log, asked } = page({ path: '/admin/x?a=1' });
     expect(await startInAppLanding(host)).toBe('signed-in');
+    // The chunk is asked for first, while publicList answers.
     expect(log).toEqual([
-      'request authenticators:publicList',
       'jsapi',
+      'request authenticators:publicList',
       'request auth:signIn as dt-app',
       'authenticator dt-app',
       'token tok',
@@ -119,14 +120,15 @@ describe('startInAppLanding', () => {
   it('leaves the attempt to the sign-in page when no authenticator signs in by itself', async () => {
     const { host, log, claimed } = page({ listed: [LISTED[0], { name: 'dt', authType: 'dingtalk', options: {} }] });
     expect(await startInAppLanding(host)).toBe('none');
-    expect(log).toEqual(['request authenticators:publicList']);
+    expect(log).toEqual(['jsapi', 'request authenticators:publicList']);
     expect(claimed()).toBe(false);
   });
 
   it('does not ask twice in one page load', async () => {
-    const { host, log } = page({ claimed: true });
+    const { host, log, asked } = page({ claimed: true });
     expect(await startInAppLanding(host)).toBe('none');
-    expect(log).toEqual(['request authenticators:publicList']);
+    expect(log).toEqual(['jsapi', 'request authenticators:publicList']);
+    expect(asked).toEqual([]);
   });
 
   it("a refusal by DingTalk becomes the sign-in page with its code for the button, and the page asked as redirect", async () => {
