@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 /** What the suite's global setup started (setup.ts): the app, the emulator and the emulator's DingTalk app. */
 export const E2E = {
@@ -31,6 +31,36 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Chromium with third-party storage partitioning on, as Chromium ships: Playwright turns it off among its default
+ * switches (its issue 32230), and without it a cross-site frame gets no localStorage at all (NocoBase framed by
+ * DingTalk's PC client could not even start). The default `--disable-features` list is read from a launch of
+ * Playwright's own, and passed again without that one feature.
+ */
+export async function launchBrowserWithStoragePartitioning(extraArgs: string[] = []): Promise<Browser> {
+  const probe = await chromium.launchServer({ executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const defaults = probe.process().spawnargs.filter((arg) => arg.startsWith('--disable-features='));
+  await probe.close();
+  const kept = defaults.map((arg) =>
+    arg.replace(/=(.*)$/, (_m, list: string) => `=${list.split(',').filter((f) => f !== 'ThirdPartyStoragePartitioning').join(',')}`),
+  );
+  return chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: defaults,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...kept,
+      ...extraArgs,
     ],
   });
 }
@@ -73,7 +103,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** NocoBase's own submit button of the password form (its accessible name is `action-Action-Sign in`). */
-export function passwordSubmit(page: Page) {
+export function passwordSubmit(page: Page | Frame) {
   return page.getByRole('button', { name: /^(action-Action-)?Sign in$/ });
 }
 
@@ -87,7 +117,7 @@ export async function signInWithPassword(page: Page, appUrl: string, account: st
 }
 
 /** Opens the user menu (top right of the admin UI); its first entry is the signed-in user's nickname. */
-export async function openUserMenu(page: Page): Promise<void> {
+export async function openUserMenu(page: Page | Frame): Promise<void> {
   await page.getByTestId('user-center-button').hover();
   await page.getByRole('menuitem', { name: 'Sign out', exact: true }).waitFor();
 }
@@ -108,8 +138,8 @@ export async function signOutThroughMenu(page: Page): Promise<void> {
 }
 
 /** `GET /api/auth:check` from inside the page, with the token the NocoBase client keeps in localStorage. */
-export async function currentUserFromPage(page: Page): Promise<{ id: number; nickname?: string; phone?: string } | null> {
-  return page.evaluate(async () => {
+export async function currentUserFromPage(page: Page | Frame): Promise<{ id: number; nickname?: string; phone?: string } | null> {
+  return (page as Page).evaluate(async () => {
     const token = localStorage.getItem('NOCOBASE_TOKEN');
     const authenticator = localStorage.getItem('NOCOBASE_AUTH');
     if (!token) return null;

@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 // The browser suite: one NocoBase app with the packaged plugin, a real Chromium, files one after another.
+// The emulator comes from this repository's source (as in the server tests), not from whatever
+// node_modules/@opensso/dingtalk-emulator links to.
 export default defineConfig({
-  // The emulator from this checkout's source, as the server tests import it (not whatever node_modules links to).
   resolve: {
     alias: [
       {

@@ -1,6 +1,17 @@
+import { get } from 'node:http';
 import { createContext, runInContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DINGTALK_IOS_USER_AGENT, JsapiError, startEmulator, type Emulator } from '../src/index';
+import {
+  DINGTALK_ANDROID_USER_AGENT,
+  DINGTALK_IOS_USER_AGENT,
+  DINGTALK_PC_USER_AGENT,
+  dingTalkUserAgent,
+  JsapiError,
+  PC_CLIENT_PATH,
+  PC_CONTAINER_ID,
+  startEmulator,
+  type Emulator,
+} from '../src/index';
 import { appToken, CLIENT_ID, CLIENT_SECRET, topapi } from './helpers';
 
 let emu: Emulator;
@@ -228,5 +239,60 @@ describe('GET /__emulator/jsapi-bridge.js', () => {
     const viaPromise = (await page.dd.requestAuthCode({ corpId: 'dingemulatorcorp', clientId: CLIENT_ID })) as { code: string };
     expect(await exchange(viaPromise.code)).toMatchObject({ errcode: 0 });
     expect(page.dd.env.platform).toBe('ios');
+  });
+});
+
+describe('the PC client (GET /__emulator/pc-client and the bridge with platform=pc)', () => {
+  it("frames the page under test, naming the host's origin and container as dingtalk-jsapi reads them", async () => {
+    const app = 'http://127.0.0.1:9/admin?x=1&y="2"';
+    // As the browser asks for it under the *.dingtalk.com name mapped to the emulator (fetch cannot set Host).
+    const { status, html } = await new Promise<{ status: number; html: string }>((resolve, reject) => {
+      const target = new URL(`${PC_CLIENT_PATH}?app=${encodeURIComponent(app)}&identity=lisi&version=7.0.49`, emu.url);
+      get(target, { headers: { host: 'workbench.dingtalk.com:1234' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, html: body }));
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
+    const name = /<iframe id="dingtalk-pc-app" name="([^"]*)" src="([^"]*)"/.exec(html);
+    const unescape = (value: string) => value.replace(/&#(\d+);/g, (_m, n) => String.fromCharCode(Number(n)));
+    expect(JSON.parse(unescape(name![1]))).toEqual({
+      hostOrigin: 'http://workbench.dingtalk.com:1234',
+      containerId: PC_CONTAINER_ID,
+      hostVersion: '7.0.49',
+      language: 'zh_CN',
+    });
+    expect(unescape(name![2])).toBe(app);
+    expect(html).toContain('src="/__emulator/jsapi-bridge.js?platform=pc&#38;version=7.0.49&#38;identity=lisi"');
+    expect((await fetch(`${emu.url}${PC_CLIENT_PATH}`)).status).toBe(400);
+  });
+
+  it("answers the frame's request messages as the PC client does, only for its container", async () => {
+    const listeners: Array<(event: unknown) => void> = [];
+    const page = pageWith({ identity: 'lisi', platform: 'pc' }, DINGTALK_PC_USER_AGENT);
+    page.addEventListener = (type: string, listener: (event: unknown) => void) => {
+      if (type === 'message') listeners.push(listener);
+    };
+    await loadBridge(page);
+    expect(page.navigator.userAgent).toBe(DINGTALK_PC_USER_AGENT);
+    expect(page.__DINGTALK_EMULATOR_BRIDGE__).toMatchObject({ platform: 'pc', version: '7.6.0' });
+    const ask = (containerId: string) =>
+      new Promise<{ message: any; origin: string }>((resolve) => {
+        const source = { postMessage: (message: unknown, origin: string) => resolve({ message, origin }) };
+        const data = { type: 'request', msgId: 7, containerId, methodName: 'runtime.permission.requestAuthCodeV2', body: { corpId: 'dingemulatorcorp', clientId: CLIENT_ID } };
+        for (const listener of listeners) listener({ data, source, origin: 'http://127.0.0.1:9' });
+      });
+    const answer = await ask(PC_CONTAINER_ID);
+    expect(answer).toEqual({ message: { type: 'response', success: true, body: { code: expect.stringMatching(/^[0-9a-f]{32}$/) }, msgId: 7 }, origin: 'http://127.0.0.1:9' });
+    expect(await exchange(answer.message.body.code)).toMatchObject({ errcode: 0, result: { userid: 'lisi02' } });
+    expect((await ask('another')).message).toMatchObject({ success: false, body: { errorCode: '1' } });
+  });
+
+  it('dingTalkUserAgent gives each client at another version', () => {
+    expect(dingTalkUserAgent('ios', '7.0.44')).toMatch(/AliApp\(DingTalk\/7\.0\.44\)/);
+    expect(dingTalkUserAgent('android')).toBe(DINGTALK_ANDROID_USER_AGENT);
+    expect(dingTalkUserAgent('pc', '7.0.49')).toMatch(/DingTalk\(7\.0\.49\)/);
   });
 });

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { BodyError, readJson, sendJson, sendText } from './http';
-import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
+import { BodyError, readJson, sendHtml, sendJson, sendText } from './http';
+import { JsapiError, mintInClientCode, renderJsapiBridge, renderPcClientPage, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
 import { findPerson, listOrganizations } from './organizations';
@@ -40,6 +40,7 @@ function bridgeDefaults(query: URLSearchParams): BridgeDefaults {
     clientId: pick('clientId'),
     platform: pick('platform'),
     dd: query.has('dd') ? query.get('dd') !== 'false' && query.get('dd') !== '0' : undefined,
+    version: /^[0-9][0-9.]{0,30}$/.test(query.get('version') ?? '') ? (query.get('version') as string) : undefined,
   };
 }
 
@@ -105,6 +106,11 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
     case 'POST /reset':
       resetState(state);
       return sendJson(res, 200, { ok: true });
+    case 'GET /pc-client': {
+      const app = ctx.url.searchParams.get('app') ?? '';
+      if (!/^https?:\/\//.test(app)) return sendJson(res, 400, { ok: false, error: '"app" (the URL to frame) is required' });
+      return sendHtml(res, 200, renderPcClientPage(`http://${req.headers.host ?? ''}`, app, bridgeDefaults(ctx.url.searchParams)));
+    }
   }
   const inbox = /^GET \/inbox\/([^/]+)$/.exec(route);
   if (inbox) {

@@ -62,6 +62,13 @@ export {
   JSAPI_CODE_PATH,
   JsapiError,
   renderJsapiBridge,
+  DINGTALK_PC_USER_AGENT,
+  PC_CLIENT_PATH,
+  PC_CONTAINER_ID,
+  dingTalkUserAgent,
+  pcFrameName,
+  renderPcClientPage,
+  type DingTalkPlatform,
 } from './jsapi';
 
 export const DEFAULT_CLIENT: Readonly<Client> = Object.freeze({

@@ -7,8 +7,10 @@
  * package calls `callHandler(method, params, callback)`), on Android `window.nuva.require()` returns
  * a function `(success, fail, service, action, params)`. The package picks the platform from the
  * user agent (`DingTalk/x.y.z` plus iPhone or Android), so the script also makes the page's
- * `navigator.userAgent` say so. The PC client is not emulated: its transport is postMessage to a
- * parent frame whose origin must end in `.dingtalk.com`.
+ * `navigator.userAgent` say so. The PC client frames the page: its transport (frame-talk-client-pc) posts
+ * requests to the top frame, which must be on a `*.dingtalk.com` origin, so the emulator serves that host page
+ * itself (`PC_CLIENT_PATH`, reached under a `*.dingtalk.com` name mapped to the emulator) and the same script,
+ * loaded there with `platform=pc`, answers the frame's messages.
  */
 import { membershipIn, memberships } from './identities';
 import { findPerson } from './organizations';
@@ -21,6 +23,24 @@ export const JSAPI_BRIDGE_PATH = '/__emulator/jsapi-bridge.js';
 export const DINGTALK_CLIENT_VERSION = '7.6.0';
 export const DINGTALK_IOS_USER_AGENT = `Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(DingTalk/${DINGTALK_CLIENT_VERSION}) com.laiwang.DingTalk/34567890 Channel/201200 language/zh-Hans-CN UT4Aplus/0.0.6 WK`;
 export const DINGTALK_ANDROID_USER_AGENT = `Mozilla/5.0 (Linux; U; Android 13; zh-CN; Emulator Build/TQ3A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.0.0 Mobile Safari/537.36 AliApp(DingTalk/${DINGTALK_CLIENT_VERSION}) com.alibaba.android.rimet/34567890 Channel/227200 language/zh-CN abi/64 UT4Aplus/0.2.25 colorScheme/light`;
+/**
+ * The Windows client's web view: `DingTalk(x.y.z)`, no phone OS, so dingtalk-jsapi settles on `pc` only when the
+ * frame's name carries the host's containerId (lib/env.js); the version it uses is the name's `hostVersion`.
+ */
+export const DINGTALK_PC_USER_AGENT = `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(${DINGTALK_CLIENT_VERSION}) nw Channel/201200 language/zh-CN`;
+
+export type DingTalkPlatform = 'ios' | 'android' | 'pc';
+
+/** One client's user agent at another version (an old client, for the version checks of a page). */
+export function dingTalkUserAgent(platform: DingTalkPlatform, version: string = DINGTALK_CLIENT_VERSION): string {
+  const agent = { ios: DINGTALK_IOS_USER_AGENT, android: DINGTALK_ANDROID_USER_AGENT, pc: DINGTALK_PC_USER_AGENT }[platform];
+  return agent.split(DINGTALK_CLIENT_VERSION).join(version);
+}
+
+/** The emulated PC client's host page, which frames the page under test (`?app=<its URL>`). */
+export const PC_CLIENT_PATH = '/__emulator/pc-client';
+/** The container the host page names in the frame's name; the page's requests must carry it. */
+export const PC_CONTAINER_ID = 'emulator-pc-container';
 
 export class JsapiError extends Error {
   override name = 'JsapiError';
@@ -76,6 +96,8 @@ export interface BridgeDefaults {
   clientId?: string;
   platform?: string;
   dd?: boolean;
+  /** The client version the PC host page reports (`hostVersion`); phones report their user agent's. */
+  version?: string;
 }
 
 /**
@@ -102,10 +124,16 @@ export function renderJsapiBridge(baseUrl: string, defaults: BridgeDefaults): st
   }
   var initial = config();
   var realAgent = navigator.userAgent || '';
-  var platform = /DingTalk/i.test(realAgent)
-    ? (/Android/i.test(realAgent) ? 'android' : 'ios')
-    : (initial.platform === 'android' ? 'android' : 'ios');
-  var agent = /DingTalk/i.test(realAgent) ? realAgent : AGENTS[platform];
+  // The PC host page is the client itself, not the page under test: its own user agent stays as it is.
+  var platform = initial.platform === 'pc'
+    ? 'pc'
+    : /DingTalk/i.test(realAgent)
+      ? (/Android/i.test(realAgent) ? 'android' : 'ios')
+      : (initial.platform === 'android' ? 'android' : 'ios');
+  var agent = platform === 'pc' || /DingTalk/i.test(realAgent) ? realAgent : AGENTS[platform];
+  var agentVersion = /AliApp\\(DingTalk\\/([a-zA-Z0-9.-]+)\\)/.exec(agent) || /DingTalk\\(([a-zA-Z0-9.-]+)\\)/.exec(agent);
+  if (platform === 'pc' && initial.version) VERSION = String(initial.version);
+  else if (agentVersion) VERSION = agentVersion[1];
   if (agent !== realAgent) {
     try {
       Object.defineProperty(navigator, 'userAgent', { configurable: true, get: function () { return agent; } });
@@ -171,7 +199,26 @@ export function renderJsapiBridge(baseUrl: string, defaults: BridgeDefaults): st
     });
   }
 
-  if (platform === 'ios') {
+  if (platform === 'pc') {
+    // dingtalk-jsapi lib/packages/frame-talk-client-pc: the framed page posts { type: 'request', msgId, containerId,
+    // methodName, body } to the top frame with the host's origin as target, and accepts only messages from that
+    // origin: { type: 'response', msgId, success, body }.
+    var CONTAINER = ${JSON.stringify(PC_CONTAINER_ID)};
+    window.addEventListener('message', function (event) {
+      var data = event.data;
+      if (!data || typeof data !== 'object' || data.type !== 'request' || !data.msgId || !event.source) return;
+      var source = event.source;
+      var origin = event.origin;
+      var respond = function (success, body) {
+        source.postMessage({ type: 'response', success: success, body: body, msgId: data.msgId }, origin);
+      };
+      if (data.containerId !== CONTAINER) {
+        respond(false, failure('1', 'DingTalk emulator bridge: unknown containerId'));
+        return;
+      }
+      invoke(String(data.methodName), data.body).then(function (result) { respond(true, result); }, function (error) { respond(false, error); });
+    });
+  } else if (platform === 'ios') {
     // dingtalk-jsapi lib/bridge/h5Ios: callHandler(method, params, cb), cb({ errorCode: '0', result }) or an error
     // object (errorCode '-1' is a cancel).
     window.WebViewJavascriptBridge = {
@@ -213,5 +260,31 @@ export function renderJsapiBridge(baseUrl: string, defaults: BridgeDefaults): st
   }
   window.__DINGTALK_EMULATOR_BRIDGE__ = { platform: platform, userAgent: agent, version: VERSION, calls: calls };
 })();
+`;
+}
+
+/** What the host page names its frame: read by dingtalk-jsapi's environment check and its PC transport. */
+export function pcFrameName(hostOrigin: string, version: string): string {
+  return JSON.stringify({ hostOrigin, containerId: PC_CONTAINER_ID, hostVersion: version, language: 'zh_CN' });
+}
+
+/**
+ * The PC client's host page: the frame with the page under test, and the bridge answering its messages. It only
+ * works as the client does when reached under a `*.dingtalk.com` name (the transport ignores any other host);
+ * `hostOrigin` is that name as the browser sent it.
+ */
+export function renderPcClientPage(hostOrigin: string, appUrl: string, defaults: BridgeDefaults): string {
+  const version = defaults.version ?? DINGTALK_CLIENT_VERSION;
+  const query = new URLSearchParams({ platform: 'pc', version });
+  for (const key of ['identity', 'corpId', 'clientId'] as const) {
+    const value = defaults[key];
+    if (value) query.set(key, value);
+  }
+  const attr = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>DingTalk (emulated PC client)</title>
+<style>html,body{margin:0;height:100%}iframe{display:block;border:0;width:100%;height:100%}</style>
+<script src="${attr(`${JSAPI_BRIDGE_PATH}?${query.toString()}`)}"></script>
+</head><body><iframe id="dingtalk-pc-app" name="${attr(pcFrameName(hostOrigin, version))}" src="${attr(appUrl)}"></iframe></body></html>
 `;
 }

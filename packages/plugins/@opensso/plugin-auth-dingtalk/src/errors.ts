@@ -58,6 +58,11 @@ export const ERROR_MESSAGES = {
     'The DingTalk message is incomplete or too long: fill in its content (and title), give each button a title and a web address, and keep it under 2048 bytes.',
   NOTIFY_FORBIDDEN: 'You are not allowed to send DingTalk test messages.',
   NOTIFY_TEST_INVALID: 'Choose a DingTalk work notification channel and a user to send the test message to.',
+  IN_APP_LOAD_FAILED: "DingTalk's sign-in could not be loaded. Sign in another way, or reload the page to try again.",
+  IN_APP_TIMEOUT: 'DingTalk did not answer. Sign in another way, or reload the page to try again.',
+  IN_APP_REFUSED:
+    'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.',
+  IN_APP_OUTDATED: 'This version of DingTalk cannot sign you in by itself. Update DingTalk, or sign in another way.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

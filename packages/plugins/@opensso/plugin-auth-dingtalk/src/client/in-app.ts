@@ -5,11 +5,11 @@
  * (see jsapi-contract.ts), passed in as `DingTalkJsapi`.
  */
 import { AUTH_TYPE, QUERY } from '../constants';
-import { ERROR_MESSAGES } from '../errors';
+import { ERROR_MESSAGES, type ErrorCode } from '../errors';
 import { normalisePublicPath } from '../public-path';
 import { JSAPI_FILE, type DingTalkJsapi, type JsapiFailure } from './jsapi-contract';
 import { isRecord } from '../api-answers';
-import { GENERIC_ERROR, type SearchInput, type Shown, shownFromError, toParams, tokenFromBody } from './landing';
+import { GENERIC_ERROR, requestFailure, type SearchInput, type Shown, shownFromError, toParams, tokenFromBody } from './landing';
 
 /** The DingTalk client says so in its web view's user agent (iOS, Android, PC, HarmonyOS), as dingtalk-jsapi reads it. */
 export function isDingTalkUserAgent(userAgent: unknown): boolean {
@@ -152,28 +152,32 @@ export class InAppFailure extends Error {
 }
 
 /** Shown when the chunk with DingTalk's JSAPI could not be loaded. */
-export const IN_APP_LOAD_FAILED = "DingTalk's sign-in could not be loaded. Sign in another way, or reload the page to try again.";
+export const IN_APP_LOAD_FAILED = ERROR_MESSAGES.IN_APP_LOAD_FAILED;
 /** Shown when the DingTalk client did not answer the request for a code in time. */
-export const IN_APP_TIMEOUT = 'DingTalk did not answer. Sign in another way, or reload the page to try again.';
+export const IN_APP_TIMEOUT = ERROR_MESSAGES.IN_APP_TIMEOUT;
 /** Shown when the DingTalk client refused a code (e.g. the person is not in the organization, or a wrong corpId). */
-export const IN_APP_REFUSED =
-  'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.';
+export const IN_APP_REFUSED = ERROR_MESSAGES.IN_APP_REFUSED;
 /** Shown on a DingTalk client older than `dd.requestAuthCode`. */
-export const IN_APP_OUTDATED = 'This version of DingTalk cannot sign you in by itself. Update DingTalk, or sign in another way.';
+export const IN_APP_OUTDATED = ERROR_MESSAGES.IN_APP_OUTDATED;
 
-export function messageForFailure(kind: InAppFailureKind): Shown {
+/** The code of the closed list for a failure to get a code (what an error landing carries). */
+export function codeForFailure(kind: InAppFailureKind): ErrorCode {
   switch (kind) {
     case 'load':
-      return { key: IN_APP_LOAD_FAILED };
+      return 'IN_APP_LOAD_FAILED';
     case 'timeout':
-      return { key: IN_APP_TIMEOUT };
+      return 'IN_APP_TIMEOUT';
     case 'cancel':
-      return { key: ERROR_MESSAGES.CANCELLED };
+      return 'CANCELLED';
     case 'outdated':
-      return { key: IN_APP_OUTDATED };
+      return 'IN_APP_OUTDATED';
     default:
-      return { key: IN_APP_REFUSED };
+      return 'IN_APP_REFUSED';
   }
+}
+
+export function messageForFailure(kind: InAppFailureKind): Shown {
+  return { key: ERROR_MESSAGES[codeForFailure(kind)] };
 }
 
 function jsapiFailure(error: unknown): JsapiFailure | undefined {
@@ -261,7 +265,8 @@ export type InAppResult =
   | { kind: 'signed-in'; token: string; method: InAppMethod }
   /** dingtalk-jsapi does not find a DingTalk client after all: the page stays an ordinary sign-in page. */
   | { kind: 'not-in-dingtalk' }
-  | { kind: 'failed'; shown: Shown; failure?: InAppFailure };
+  /** `code` and `detail`: the failure as an error landing carries it (none for a server answer without our code). */
+  | { kind: 'failed'; shown: Shown; failure?: InAppFailure; code?: ErrorCode; detail?: string };
 
 export const DEFAULT_CODE_TIMEOUT_MS = 15_000;
 
@@ -276,7 +281,7 @@ export async function runInAppSignIn(name: string, config: InAppConfig, deps: In
     jsapi = await deps.loadJsapi();
   } catch (error) {
     const failure = error instanceof InAppFailure ? error : new InAppFailure('load');
-    return { kind: 'failed', shown: messageForFailure(failure.kind), failure };
+    return { kind: 'failed', shown: messageForFailure(failure.kind), failure, code: codeForFailure(failure.kind) };
   }
   mark('jsapi');
   if (jsapi.platform === 'notInDingTalk') return { kind: 'not-in-dingtalk' };
@@ -284,7 +289,7 @@ export async function runInAppSignIn(name: string, config: InAppConfig, deps: In
     ({ code, method } = await requestInAppCode(jsapi, config, deps.timeoutMs ?? DEFAULT_CODE_TIMEOUT_MS));
   } catch (error) {
     const failure = toInAppFailure(error);
-    return { kind: 'failed', shown: messageForFailure(failure.kind), failure };
+    return { kind: 'failed', shown: messageForFailure(failure.kind), failure, code: codeForFailure(failure.kind) };
   }
   mark('code');
   try {
@@ -293,6 +298,7 @@ export async function runInAppSignIn(name: string, config: InAppConfig, deps: In
     mark('signedIn');
     return { kind: 'signed-in', token, method };
   } catch (error) {
-    return { kind: 'failed', shown: shownFromError(error) };
+    const { code, detail } = requestFailure(error);
+    return { kind: 'failed', shown: shownFromError(error), ...(code ? { code } : {}), ...(detail ? { detail } : {}) };
   }
 }

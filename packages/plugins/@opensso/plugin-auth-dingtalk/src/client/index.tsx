@@ -12,6 +12,7 @@ import { watchSaveProblems } from './save-problems';
 import { SignInButton } from './SignInButton';
 import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
 import { registerWorkNotificationChannel } from './work-notifications';
+import { browserInAppLanding, type InAppLandingResult } from './in-app-landing';
 
 /** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
 export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
@@ -19,23 +20,25 @@ export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
 /** The v1 client (the /admin UI and its /signin page). */
 export class PluginAuthDingTalkClient extends Plugin {
   private ticketLanding?: Promise<TicketLandingResult>;
+  private inAppLanding?: Promise<InAppLandingResult>;
 
   /** Back from DingTalk: the ticket is redeemed while the host adds the other plugins (see ticket-landing.ts). */
   async afterAdd() {
     const publicPath = this.app.getPublicPath();
-    this.ticketLanding = browserTicketLanding(
-      {
-        routerBase: appBasePath(publicPath, this.app.getName?.()),
-        modern: false,
-        page: currentPageContext(publicPath),
-      },
-      this.app.apiClient,
-    );
+    const client = {
+      routerBase: appBasePath(publicPath, this.app.getName?.()),
+      modern: false,
+      page: currentPageContext(publicPath),
+    };
+    this.ticketLanding = browserTicketLanding(client, this.app.apiClient);
+    // Inside DingTalk: signed in during this load, so the page opened renders signed in (see in-app-landing.ts).
+    this.inAppLanding = browserInAppLanding(client, this.app.apiClient, publicPath);
   }
 
   /** Before any plugin loads, and so before anything asks who is signed in. */
   async beforeLoad() {
     await this.ticketLanding;
+    await this.inAppLanding;
   }
 
   async load() {

@@ -317,7 +317,7 @@ describe('the legacy JSAPI is never asked for a code (checklist G15)', () => {
     const { jsapi } = legacyCapableJsapi({ version: '6.0.0' }, async () => ({ code: 'c2' }));
     const send = vi.fn();
     const result = await runInAppSignIn('dt-app', CONFIG, { loadJsapi: async () => jsapi, send });
-    expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_OUTDATED }, failure: { kind: 'outdated' } });
+    expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_OUTDATED }, failure: { kind: 'outdated' }, code: 'IN_APP_OUTDATED' });
     expect(send).not.toHaveBeenCalled();
   });
 });
@@ -359,7 +359,7 @@ describe('runInAppSignIn', () => {
     const { jsapi } = fakeJsapi({ version: '7.6.0' }, { v2: () => Promise.reject({ errorCode: '3' }) });
     const send = vi.fn();
     const result = await runInAppSignIn('dt-app', CONFIG, { loadJsapi: async () => jsapi, send });
-    expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_REFUSED } });
+    expect(result).toMatchObject({ kind: 'failed', shown: { key: IN_APP_REFUSED }, code: 'IN_APP_REFUSED' });
     expect(send).not.toHaveBeenCalled();
   });
 
@@ -367,7 +367,7 @@ describe('runInAppSignIn', () => {
     const { jsapi } = ok();
     const error = { response: { status: 401, data: { errors: [{ message: '不是成员', code: 'NOT_A_MEMBER' }] } } };
     const result = await runInAppSignIn('dt-app', CONFIG, { loadJsapi: async () => jsapi, send: () => Promise.reject(error) });
-    expect(result).toEqual({ kind: 'failed', shown: { key: ERROR_MESSAGES.NOT_A_MEMBER } });
+    expect(result).toEqual({ kind: 'failed', shown: { key: ERROR_MESSAGES.NOT_A_MEMBER }, code: 'NOT_A_MEMBER' });
   });
 
   it("shows the server's own message when it has no code of ours, and a generic one without a token", async () => {

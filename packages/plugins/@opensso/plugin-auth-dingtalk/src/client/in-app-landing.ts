@@ -1,0 +1,105 @@
+/**
+ * Inside the DingTalk app, the sign-in starts while NocoBase loads, like the ticket landing (ticket-landing.ts): the
+ * plugin asks which authenticator signs in by itself, gets DingTalk's code and NocoBase's token before the host builds
+ * its router or asks who is signed in. The page the person opened (the app's homepage, usually /admin) then renders
+ * signed in, in that one load, instead of NocoBase routing to /signin and loading the admin UI again afterwards.
+ * A failure turns the address into the sign-in page with the error landing, which the DingTalk button shows.
+ * The page's one attempt (jsapi-loader.ts) is claimed here, so the sign-in page's button never asks a second time.
+ */
+import type { DingTalkJsapi } from './jsapi-contract';
+import { chooseInAppAuthenticator, inAppConfigOf, type InAppSignInRequest, isDingTalkUserAgent, hasLandingParams, runInAppSignIn } from './in-app';
+import { isRecord } from '../api-answers';
+import { AUTH_TYPE } from '../constants';
+import { claimInAppAttempt, loadDingTalkJsapi, mark } from './jsapi-loader';
+import { type ClientBase, failedLandingUrl, type PageLocation, signedInDestination, type TicketLandingHost } from './ticket-landing';
+
+export interface InAppLandingHost extends ClientBase {
+  api: TicketLandingHost['api'];
+  /** Whether the host already holds a token: then NocoBase checks it, and the sign-in page signs in if it is stale. */
+  hasToken: boolean;
+  userAgent: string;
+  location: PageLocation;
+  /** The page's one automatic attempt: true for the first caller only. */
+  claim(): boolean;
+  loadJsapi(): Promise<DingTalkJsapi>;
+  mark?(name: string): void;
+  replace(url: string): void;
+  load(url: string): void;
+}
+
+export type InAppLandingResult = 'none' | 'signed-in' | 'failed';
+
+/** The sign-in page's list of enabled authenticators, as anonymous visitors get it (publicList). */
+export const PUBLIC_LIST_REQUEST = { url: 'authenticators:publicList', method: 'get', skipNotify: true } as const;
+
+type Listed = { name: string; authType: string; options?: Record<string, unknown> };
+
+function listedOf(body: unknown): Listed[] {
+  const data = isRecord(body) ? body.data : undefined;
+  if (!Array.isArray(data)) return [];
+  return data.filter(
+    (item): item is Listed => isRecord(item) && typeof item.name === 'string' && typeof item.authType === 'string',
+  );
+}
+
+/** Signs in by itself when this page load is inside DingTalk, nobody is signed in and the address reports nothing. */
+export async function startInAppLanding(host: InAppLandingHost): Promise<InAppLandingResult> {
+  const location = { ...host.location };
+  if (host.hasToken || !isDingTalkUserAgent(host.userAgent) || hasLandingParams(location.search)) return 'none';
+  // The chunk downloads while publicList answers (the sign-in page would fetch it too: load() prefetches it).
+  const jsapi = host.loadJsapi();
+  jsapi.catch(() => undefined);
+  let listed: Listed[];
+  try {
+    listed = listedOf((await host.api.request(PUBLIC_LIST_REQUEST)).data);
+  } catch {
+    // The sign-in page asks again and its button works as before.
+    return 'none';
+  }
+  const chosen = chooseInAppAuthenticator(listed.filter((item) => item.authType === AUTH_TYPE));
+  const config = chosen ? inAppConfigOf(chosen.options) : undefined;
+  if (!chosen || !config || !host.claim()) return 'none';
+  const result = await runInAppSignIn(chosen.name, config, {
+    loadJsapi: () => jsapi,
+    send: async (request: InAppSignInRequest) => (await host.api.request(request)).data,
+    mark: host.mark,
+  });
+  if (result.kind === 'not-in-dingtalk') return 'none';
+  if (result.kind === 'failed') {
+    if (result.failure) {
+      // For whoever debugs a DingTalk setup; the page shows only the translated sentence.
+      console.warn('[@opensso/plugin-auth-dingtalk] in-app sign-in failed:', result.failure.kind, result.failure.jsapi ?? '');
+    }
+    host.replace(failedLandingUrl(location, host, { authenticator: chosen.name, code: result.code, detail: result.detail }));
+    return 'failed';
+  }
+  host.api.auth.setAuthenticator(chosen.name);
+  host.api.auth.setToken(result.token);
+  // Any page but the sign-in page stays; on the sign-in page, its `?redirect=` through the one checked rule (G1).
+  const destination = signedInDestination(location, host);
+  if ('load' in destination) host.load(destination.load);
+  else host.replace(destination.replace);
+  return 'signed-in';
+}
+
+/** The plugin's part, on this page: started in afterAdd, waited for in beforeLoad (see index.tsx). */
+export function browserInAppLanding(
+  client: ClientBase,
+  api: TicketLandingHost['api'] & { auth: { token?: string | null } },
+  publicPath: string,
+): Promise<InAppLandingResult> {
+  if (typeof window === 'undefined' || typeof navigator === 'undefined') return Promise.resolve('none');
+  const { origin, pathname, search, hash } = window.location;
+  return startInAppLanding({
+    ...client,
+    api,
+    hasToken: Boolean(api.auth.token),
+    userAgent: navigator.userAgent,
+    location: { origin, pathname, search, hash },
+    claim: claimInAppAttempt,
+    loadJsapi: () => loadDingTalkJsapi(publicPath),
+    mark,
+    replace: (url) => window.history.replaceState(window.history.state, '', url),
+    load: (url) => window.location.replace(url),
+  });
+}
