@@ -17,6 +17,7 @@ export function resetState(state: EmulatorState): void {
   state.appTokens.clear();
   state.inClientCodes.clear();
   state.customIdentities.clear();
+  state.stream.reset();
 }
 
 /**
@@ -97,6 +98,37 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
         if (err instanceof FaultError || err instanceof BodyError) return sendJson(res, 400, { ok: false, error: err.message });
         throw err;
       }
+    }
+    case 'GET /stream/connections':
+      return sendJson(res, 200, state.stream.listConnections());
+    case 'GET /stream/events':
+      return sendJson(res, 200, state.stream.listEvents());
+    case 'POST /stream/events': {
+      const body = (await readJson(req, '{ eventType, data, clientId?, corpId?, eventId? }', { object: true })) as Record<string, unknown>;
+      if (typeof body.eventType !== 'string' || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+        return sendJson(res, 400, { error: 'eventType (string) and data (object) are required' });
+      }
+      const text = (name: string): string | undefined => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
+      try {
+        return sendJson(res, 200, state.stream.publish({
+          clientId: text('clientId') ?? state.clients[0].clientId,
+          eventType: body.eventType,
+          data: body.data as Record<string, unknown>,
+          corpId: text('corpId'),
+          eventId: text('eventId'),
+        }));
+      } catch (error) {
+        return sendJson(res, 400, { error: (error as Error).message });
+      }
+    }
+    case 'POST /stream/drop': {
+      const body = (await readJson(req, '{ clientId? }', { object: true })) as Record<string, unknown>;
+      return sendJson(res, 200, { dropped: state.stream.drop(typeof body.clientId === 'string' ? body.clientId : undefined) });
+    }
+    case 'PUT /stream/outage': {
+      const body = (await readJson(req, '{ on: boolean }', { object: true })) as Record<string, unknown>;
+      state.stream.refuseConnections(body.on === true);
+      return sendJson(res, 200, { on: body.on === true });
     }
     case 'POST /reset':
       resetState(state);

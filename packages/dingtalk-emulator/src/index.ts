@@ -9,11 +9,14 @@ import { Recorder, type LogEntry } from './recorder';
 import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
 import type { Client, EmulatorState } from './state';
+import { createStreamGateway, type PublishRequest, type StreamConnectionInfo, type StreamEventRecord, type StreamGatewayOptions } from './stream-gateway';
 
 export type { Identity, OrgMembership } from './identities';
 export type { Fault, FaultMode, FaultEndpoint, ApiEndpoint, BadJsonVariant } from './faults';
 export type { LogEntry } from './recorder';
 export type { Client } from './state';
+export type { PublishRequest, StreamConnectionInfo, StreamEventRecord, StreamGatewayOptions } from './stream-gateway';
+export { STREAM_CONNECT_PATH, STREAM_OPEN_PATH } from './stream-gateway';
 export type { OrganizationInfo } from './organizations';
 export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
 export type {
@@ -75,6 +78,8 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Lifetime of app access tokens (`/v1.0/oauth2/accessToken`, `/gettoken`); default 7200. */
   appTokenTtlSeconds?: number;
+  /** The Stream gateway's redelivery interval and attempts. */
+  stream?: StreamGatewayOptions;
 }
 
 export interface Emulator {
@@ -96,6 +101,14 @@ export interface Emulator {
    * (as `POST /__emulator/jsapi/code`). Throws JsapiError when the person is not a member.
    */
   mintJsapiCode(request: MintRequest): MintedCode;
+  /** Stream gateway: sends an event to the app's open connections (or queues it until one opens). */
+  publishStreamEvent(request: Omit<PublishRequest, 'clientId'> & { clientId?: string }): StreamEventRecord;
+  streamEvents(): StreamEventRecord[];
+  streamConnections(): StreamConnectionInfo[];
+  /** Ends the app's Stream connections as a gateway restart would; returns how many. */
+  dropStreamConnections(clientId?: string): number;
+  /** While on, the Stream gateway is down (connections/open answers 503, sockets are refused). */
+  setStreamOutage(on: boolean): void;
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -156,6 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     recorder: new Recorder(),
     baseUrl: () => baseUrl,
     timers: new Set(),
+    stream: createStreamGateway(clients, options.stream),
   };
 
   const running = createEmulatorServer(state);
@@ -181,5 +195,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identities: () => structuredClone(state.identities),
     organizations: () => listOrganizations(state),
     mintJsapiCode: (request) => mintInClientCode(state, request),
+    publishStreamEvent: (request) => state.stream.publish({ ...request, clientId: request.clientId ?? state.clients[0].clientId }),
+    streamEvents: () => state.stream.listEvents(),
+    streamConnections: () => state.stream.listConnections(),
+    dropStreamConnections: (clientId) => state.stream.drop(clientId),
+    setStreamOutage: (on) => state.stream.refuseConnections(on),
   };
 }

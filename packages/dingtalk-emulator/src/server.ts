@@ -18,6 +18,7 @@ import {
 import { APP_TOKEN_PATH, handleAppAccessToken, handleMe, handleUserAccessToken, ME_PATH, TOKEN_PATH } from './openapi';
 import { errors } from './responses';
 import type { EmulatorState, Handler, RequestContext } from './state';
+import { STREAM_OPEN_PATH } from './stream-gateway';
 
 const routes: Record<string, Handler> = {
   [`GET ${AUTHORIZE_PATH}`]: handleAuthorize,
@@ -29,6 +30,7 @@ const routes: Record<string, Handler> = {
   [`POST ${GETUSERINFO_PATH}`]: handleGetUserInfo,
   [`POST ${GETBYUNIONID_PATH}`]: handleGetByUnionId,
   [`POST ${USER_GET_PATH}`]: handleUserGet,
+  [`POST ${STREAM_OPEN_PATH}`]: (ctx) => ctx.state.stream.handleOpen(ctx),
 };
 
 function route(method: string, path: string): Handler | undefined {
@@ -81,6 +83,8 @@ export function createEmulatorServer(state: EmulatorState): RunningServer {
       });
   });
 
+  server.on('upgrade', (req, socket, head: Buffer) => state.stream.handleUpgrade(req, socket, head));
+
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -90,6 +94,7 @@ export function createEmulatorServer(state: EmulatorState): RunningServer {
     new Promise((resolve, reject) => {
       for (const timer of state.timers) clearTimeout(timer);
       state.timers.clear();
+      state.stream.close();
       server.close((err) => (err ? reject(err) : resolve()));
       for (const socket of sockets) socket.destroy();
     });

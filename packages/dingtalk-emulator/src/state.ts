@@ -3,6 +3,7 @@ import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
 import type { LogEntry, Recorder } from './recorder';
+import type { StreamGateway } from './stream-gateway';
 
 /** An app registered "in the developer console". */
 export interface Client {
@@ -33,6 +34,8 @@ export interface EmulatorState {
   baseUrl(): string;
   /** Timers of delayed answers, cleared on close so a pending `slow` cannot keep the process alive. */
   timers: Set<NodeJS.Timeout>;
+  /** DingTalk's Stream gateway (event subscription over an outbound WebSocket). */
+  stream: StreamGateway;
 }
 
 export interface RequestContext {
