@@ -109,6 +109,8 @@ export interface Emulator {
   dropStreamConnections(clientId?: string): number;
   /** While on, the Stream gateway is down (connections/open answers 503, sockets are refused). */
   setStreamOutage(on: boolean): void;
+  /** Sends a frame as it is (garbled, say) on every open Stream connection. */
+  sendRawStreamFrame(text: string): void;
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -200,5 +202,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     streamConnections: () => state.stream.listConnections(),
     dropStreamConnections: (clientId) => state.stream.drop(clientId),
     setStreamOutage: (on) => state.stream.refuseConnections(on),
+    sendRawStreamFrame: (text) => state.stream.sendRaw(text),
   };
 }

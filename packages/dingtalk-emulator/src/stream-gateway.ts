@@ -257,6 +257,11 @@ export class StreamGateway {
     this.refusing = on;
   }
 
+  /** Sends `text` as it is on every open connection: what a client does with a frame that is not JSON. */
+  sendRaw(text: string): void {
+    for (const connection of this.connections.values()) connection.socket.send(text);
+  }
+
   /** Sends a `ping` on every open connection; the SDK answers each with an echo. */
   ping(): void {
     for (const connection of this.connections.values()) connection.socket.send(this.systemFrame(connection, 'ping'));

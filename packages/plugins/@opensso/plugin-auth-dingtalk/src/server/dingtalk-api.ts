@@ -362,3 +362,35 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   return result.data;
 }
+
+// Stream mode (event subscription over an outbound WebSocket):
+// https://open.dingtalk.com/document/resourcedownload/introduction-to-stream-mode
+const STREAM_OPEN_PATH = '/v1.0/gateway/connections/open';
+
+const StreamTicketSchema = z.object({
+  endpoint: z.string().regex(/^wss?:\/\//),
+  ticket: z.string().min(1),
+});
+export type StreamTicket = z.infer<typeof StreamTicketSchema>;
+
+/**
+ * Asks DingTalk's Stream gateway for a WebSocket endpoint and a one-time ticket, subscribed to every event of the app
+ * (DingTalk sends only those the app subscribed to in its console). The ticket is a credential: it is never logged.
+ */
+export async function openStreamConnection(
+  hosts: DingTalkHosts,
+  params: { clientId: string; clientSecret: string; ua: string },
+  options: CallOptions,
+): Promise<StreamTicket> {
+  const body = await call(
+    'streamOpen',
+    `${hosts.apiUrl}${STREAM_OPEN_PATH}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ ...params, subscriptions: [{ type: 'EVENT', topic: '*' }] }),
+    },
+    options,
+  );
+  return parse(StreamTicketSchema, body);
+}
