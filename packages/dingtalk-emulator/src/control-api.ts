@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { pushEvent } from './event-push';
 import { BodyError, readJson, sendJson, sendText } from './http';
 import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
@@ -129,6 +130,17 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       const body = (await readJson(req, '{ on: boolean }', { object: true })) as Record<string, unknown>;
       state.stream.refuseConnections(body.on === true);
       return sendJson(res, 200, { on: body.on === true });
+    }
+    case 'POST /push/events': {
+      // DingTalk's HTTP push: the event encrypted and POSTed to the receiver's callback URL (event-push.ts).
+      const body = (await readJson(req, '{ url, token, aesKey, owner, event, tamper? }', { object: true })) as Record<string, unknown>;
+      const { url, token, aesKey, owner, event, tamper } = body;
+      if ([url, token, aesKey, owner].some((value) => typeof value !== 'string') || typeof event !== 'object' || event === null) {
+        return sendJson(res, 400, { error: 'url, token, aesKey, owner (strings) and event (object) are required' });
+      }
+      const target = { url, token, aesKey, owner } as { url: string; token: string; aesKey: string; owner: string };
+      const result = await pushEvent(target, event as Record<string, unknown>, tamper === 'signature' || tamper === 'stale' || tamper === 'owner' ? tamper : undefined);
+      return sendJson(res, 200, result);
     }
     case 'POST /reset':
       resetState(state);

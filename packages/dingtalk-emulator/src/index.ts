@@ -17,6 +17,7 @@ export type { LogEntry } from './recorder';
 export type { Client } from './state';
 export type { PublishRequest, StreamConnectionInfo, StreamEventRecord, StreamGatewayOptions } from './stream-gateway';
 export { STREAM_CONNECT_PATH, STREAM_OPEN_PATH } from './stream-gateway';
+export { decryptMessage, encryptMessage, pushEvent, type PushResult, type PushTamper, type PushTarget } from './event-push';
 export type { OrganizationInfo } from './organizations';
 export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
 export type {

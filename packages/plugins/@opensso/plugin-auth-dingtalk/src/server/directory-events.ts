@@ -2,9 +2,11 @@
  * DingTalk's directory events (通讯录事件) as the directory sync applies them: what changed and which people or
  * departments, whatever way the event came. Stream frames carry the event in their headers (`eventType`,
  * `eventId`, `eventCorpId`, `eventBornTime`) and its business data as a JSON string in lower camel case
- * (`{"timeStamp": "…", "userId": ["…"]}`, `deptId` for departments). The event never says what the person or
+ * (`{"timeStamp": "…", "userId": ["…"]}`, `deptId` for departments). An HTTP push carries one JSON object in upper
+ * camel case (`{"EventType": "…", "CorpId": "…", "TimeStamp": "…", "UserId": ["…"]}`, `DeptId`) and no event id. The event never says what the person or
  * department now looks like: the sync reads that from the directory, so a late or repeated event is harmless.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const DIRECTORY_EVENT_TYPES = [
@@ -83,4 +85,38 @@ export function parseStreamEvent(headers: unknown, data: unknown, corpId: string
       deptIds: isUserEvent ? [] : deptId,
     },
   };
+}
+
+const PushMessage = z.object({
+  EventType: z.string().min(1),
+  CorpId: z.string().min(1).optional(),
+  TimeStamp: z.union([z.string(), z.number()]).optional(),
+  UserId: z.unknown().optional(),
+  DeptId: z.unknown().optional(),
+});
+
+/** The URL check DingTalk pushes when the admin saves the callback URL in its console: answered, never applied. */
+export const PUSH_URL_CHECK = 'check_url';
+
+/**
+ * A decrypted push message, checked (push-crypto.ts has verified its signature, age and app). A push has no event
+ * id: a hash of the message stands for it, so DingTalk's retries of one push (the same message) are applied once.
+ */
+export function parsePushEvent(message: string, corpId: string | undefined): ParsedEvent | { ok: true; urlCheck: true } {
+  let body: unknown;
+  try {
+    body = JSON.parse(message);
+  } catch {
+    return { ok: false, refusal: 'malformed' };
+  }
+  const parsed = PushMessage.safeParse(body);
+  if (!parsed.success) return { ok: false, refusal: 'malformed' };
+  const { EventType, CorpId, TimeStamp, UserId, DeptId } = parsed.data;
+  if (EventType === PUSH_URL_CHECK) return { ok: true, urlCheck: true };
+  const eventId = `push-${createHash('sha256').update(message).digest('hex').slice(0, 32)}`;
+  return parseStreamEvent(
+    { eventType: EventType, eventId, eventCorpId: CorpId ?? corpId ?? '-', eventBornTime: TimeStamp },
+    { userId: UserId, deptId: DeptId },
+    corpId,
+  );
 }
