@@ -8,6 +8,7 @@ import { listOrganizations, type OrganizationInfo } from './organizations';
 import { Recorder, type LogEntry } from './recorder';
 import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
+import { directoryControl, type DirectoryControl } from './directory-control';
 import type { Client, EmulatorState } from './state';
 
 export type { Identity, OrgMembership } from './identities';
@@ -42,6 +43,10 @@ export {
 export { ACCESS_TOKEN_HEADER, APP_TOKEN_PATH, ME_PATH, TOKEN_PATH } from './openapi';
 export { GETBYUNIONID_PATH, GETTOKEN_PATH, GETUSERINFO_PATH, USER_GET_PATH } from './oapi';
 export { APPROVE_PATH, AUTHORIZE_PATH } from './authorize';
+export type { DirDepartment, DirMember, GenerateOptions } from './directory';
+export type { DirectoryControl } from './directory-control';
+export { DirectoryError, generateDirectory, ROOT_DEPT_ID } from './directory';
+export { DEPT_LISTSUB_PATH, USER_LIST_MAX_SIZE, USER_LIST_PATH } from './directory-api';
 /** How the log names a code or token it saw, so a test can recognise one in its own logs. */
 export { shortHash } from './codes';
 export {
@@ -75,6 +80,11 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Lifetime of app access tokens (`/v1.0/oauth2/accessToken`, `/gettoken`); default 7200. */
   appTokenTtlSeconds?: number;
+  /**
+   * DingTalk's QPS limit on the directory listings (`department/listsub`, `user/list`), per app and endpoint: a
+   * call beyond it in the same second answers errcode 90018. Default: no limit.
+   */
+  directoryQps?: number;
 }
 
 export interface Emulator {
@@ -96,6 +106,8 @@ export interface Emulator {
    * (as `POST /__emulator/jsapi/code`). Throws JsapiError when the person is not a member.
    */
   mintJsapiCode(request: MintRequest): MintedCode;
+  /** An organization's directory (default the default app's), to read and change between two syncs. */
+  directory(corpId?: string): DirectoryControl;
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -156,6 +168,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     recorder: new Recorder(),
     baseUrl: () => baseUrl,
     timers: new Set(),
+    directories: new Map(),
+    directoryQps: options.directoryQps === undefined ? undefined : positive(options.directoryQps, 0, 'directoryQps'),
+    qpsWindows: new Map(),
   };
 
   const running = createEmulatorServer(state);
@@ -181,5 +196,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identities: () => structuredClone(state.identities),
     organizations: () => listOrganizations(state),
     mintJsapiCode: (request) => mintInClientCode(state, request),
+    directory: (corpId) => directoryControl(state, corpId),
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Directory } from './directory';
 import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './codes';
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
@@ -33,6 +34,11 @@ export interface EmulatorState {
   baseUrl(): string;
   /** Timers of delayed answers, cleared on close so a pending `slow` cannot keep the process alive. */
   timers: Set<NodeJS.Timeout>;
+  /** Each organization's directory (departments and members), by corpId; seeded when first read. */
+  directories: Map<string, Directory>;
+  /** Directory listings allowed per app, endpoint and second before errcode 90018; 0 or undefined: no limit. */
+  directoryQps?: number;
+  qpsWindows: Map<string, { second: number; count: number }>;
 }
 
 export interface RequestContext {
