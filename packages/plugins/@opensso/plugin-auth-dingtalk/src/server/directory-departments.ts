@@ -53,6 +53,13 @@ async function loadMapped(db: Database, sourceName: string, transaction?: Transa
   return mapped;
 }
 
+/** The departments earlier syncs made, dept_id → NocoBase department id (for one member's change). */
+export async function departmentMap(db: Database, sourceName: string): Promise<DepartmentMap> {
+  const map: DepartmentMap = new Map();
+  for (const [deptId, entry] of await loadMapped(db, sourceName)) if (entry.department) map.set(deptId, entry.departmentId);
+  return map;
+}
+
 /**
  * Creates, renames and moves departments to match `pulled` (breadth-first: parents first). Returns the map for the
  * members and a function that removes the departments DingTalk no longer has, to run after the members have moved

@@ -13,8 +13,9 @@ import type { AppTokenCache, AppCredentials } from './app-token';
 import type { CallOptions, DingTalkHosts } from './dingtalk-api';
 import { syncDepartments, type DepartmentCounts } from './directory-departments';
 import { hasLeft, knownMember, lockOut, restore, type LeaverAction } from './directory-leavers';
-import { applyMember, loadMemberStates, type Collision } from './directory-members';
-import { pullDirectory, ROOT_DEPT_ID } from './directory-pull';
+import { isUniqueViolation } from './db-errors';
+import { applyMember, loadMemberStates, type Collision, type MemberContext, type MemberState } from './directory-members';
+import { pullDirectory, ROOT_DEPT_ID, type DirectoryMember } from './directory-pull';
 
 export interface SyncSettings {
   authenticatorName: string;
@@ -47,6 +48,21 @@ export interface SyncDeps {
   calls: CallOptions;
   /** For tests of throttling: shorter waits. */
   backoffBaseMs?: number;
+}
+
+/**
+ * `applyMember`, and once more as an update when the person's first DingTalk sign-in linked them between the bulk
+ * read and this write (the unique (authenticator, uuid) index refused the second link).
+ */
+async function applyMemberOnce(context: MemberContext, member: DirectoryMember, state: MemberState | undefined) {
+  try {
+    return await applyMember(context, member, state);
+  } catch (error) {
+    if (state || !isUniqueViolation(error)) throw error;
+    const fresh = (await loadMemberStates(context.db, context.authenticatorName, [member.unionId])).get(member.unionId);
+    if (!fresh) throw error;
+    return applyMember(context, member, fresh);
+  }
 }
 
 export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): Promise<SyncReport> {
@@ -93,12 +109,11 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
       if (state) leavers.push(state.link);
       continue;
     }
-    const result = await applyMember(context, member, state);
+    // Back in the directory: lifted first, so that the member's write starts from the link as it is now.
+    if (state && settings.leavers === 'lockOut' && (await restore(deps.db, settings.authenticatorName, state.link))) report.leavers.returned += 1;
+    const result = await applyMemberOnce(context, member, state);
     report.users[result.outcome] += 1;
     report.collisions.push(...result.collisions);
-    if (state && hasLeft(state.link) && settings.leavers === 'lockOut' && (await restore(deps.db, settings.authenticatorName, state.link))) {
-      report.leavers.returned += 1;
-    }
   }
 
   // Gone from the directory: only decidable for the whole organization, not for a sub-tree or one department.

@@ -6,6 +6,7 @@
 import type { Model } from '@nocobase/database';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../errors';
+import { applyDirectoryChange } from '../directory-change';
 import { CLIENT_ID, createAuthenticator, type Harness, signInWithDingTalk, startHarness } from './harness';
 
 let h: Harness;
@@ -242,6 +243,34 @@ describe('leavers', () => {
     expect((await check(signIn!.body.data.token)).status).toBe(401);
     h.emulator.directory().updateMember('zhangsan01', { active: true });
     expect((await syncNow()).message).toContain('1 back.');
+  });
+});
+
+describe('one directory change, as an event of the directory will apply it', () => {
+  const settings = { authenticatorName: 'dingtalk', sourceName: 'dingtalk-directory', defaultCountryCode: '86', leavers: 'lockOut' as const };
+
+  it('a member who left (by userid) is locked out at once', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { signIn } = await signInWithDingTalk(h, 'zhangsan');
+    const token = signIn!.body.data.token as string;
+    expect((await check(token)).status).toBe(200);
+    const started = Date.now();
+    expect(await applyDirectoryChange({ db: h.app.db, app: h.app }, settings, { kind: 'memberLeft', userid: 'zhangsan01' })).toEqual({ outcome: 'lockedOut', collisions: [] });
+    expect((await check(token)).status).toBe(401);
+    console.log(`user_leave_org applied to a refused auth:check: ${Date.now() - started} ms`);
+    expect(await applyDirectoryChange({ db: h.app.db, app: h.app }, settings, { kind: 'memberLeft', userid: 'nobody' })).toEqual({ outcome: 'ignored', collisions: [] });
+  });
+
+  it('a changed member is written like the full sync writes them, into the departments it made', async () => {
+    const member = { userid: 'zhangsan01', unionId: ZHANGSAN.unionid, name: '张三丰', mobile: '13800000077', stateCode: '86', deptIds: [20], leaderOf: [20], active: true };
+    expect((await applyDirectoryChange({ db: h.app.db, app: h.app }, settings, { kind: 'member', member })).outcome).toBe('updated');
+    const user = (await userOf(ZHANGSAN.unionid))!;
+    expect(user.toJSON()).toMatchObject({ nickname: '张三丰', phone: '13800000077' });
+    expect(await membershipOf(user)).toEqual({ departments: { Research: true }, main: 'Research' });
+    expect((await applyDirectoryChange({ db: h.app.db, app: h.app }, settings, { kind: 'member', member })).outcome).toBe('unchanged');
+    // The full sync puts back what DingTalk's directory says.
+    expect((await syncNow()).message).toContain('Users: 0 created, 1 updated');
+    expect(((await userOf(ZHANGSAN.unionid))!).get('nickname')).toBe('张三');
   });
 });
 
