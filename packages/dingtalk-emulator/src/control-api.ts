@@ -4,6 +4,7 @@ import { BodyError, readJson, sendJson, sendText } from './http';
 import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
+import { handleDirectoryControl } from './directory-control';
 import { findPerson, listOrganizations } from './organizations';
 import type { EmulatorState, RequestContext } from './state';
 
@@ -146,6 +147,7 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       resetState(state);
       return sendJson(res, 200, { ok: true });
   }
+  if (await handleDirectoryControl(ctx, route)) return;
   const avatar = /^GET \/avatar\/([^/]+)\.svg$/.exec(route);
   if (avatar) {
     return sendText(res, 200, 'image/svg+xml', avatarSvg(state, decodeURIComponent(avatar[1])));

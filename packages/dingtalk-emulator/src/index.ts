@@ -8,6 +8,7 @@ import { listOrganizations, type OrganizationInfo } from './organizations';
 import { Recorder, type LogEntry } from './recorder';
 import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
+import { directoryControl, type DirectoryControl } from './directory-control';
 import type { Client, EmulatorState } from './state';
 import { createStreamGateway, type PublishRequest, type StreamConnectionInfo, type StreamEventRecord, type StreamGatewayOptions } from './stream-gateway';
 
@@ -46,6 +47,10 @@ export {
 export { ACCESS_TOKEN_HEADER, APP_TOKEN_PATH, ME_PATH, TOKEN_PATH } from './openapi';
 export { GETBYUNIONID_PATH, GETTOKEN_PATH, GETUSERINFO_PATH, USER_GET_PATH } from './oapi';
 export { APPROVE_PATH, AUTHORIZE_PATH } from './authorize';
+export type { DirDepartment, DirMember, GenerateOptions } from './directory';
+export type { DirectoryControl } from './directory-control';
+export { DirectoryError, generateDirectory, ROOT_DEPT_ID } from './directory';
+export { DEPT_LISTSUB_PATH, USER_LIST_MAX_SIZE, USER_LIST_PATH } from './directory-api';
 /** How the log names a code or token it saw, so a test can recognise one in its own logs. */
 export { shortHash } from './codes';
 export {
@@ -81,6 +86,11 @@ export interface EmulatorOptions {
   appTokenTtlSeconds?: number;
   /** The Stream gateway's redelivery interval and attempts. */
   stream?: StreamGatewayOptions;
+  /**
+   * DingTalk's QPS limit on the directory listings (`department/listsub`, `user/list`), per app and endpoint: a
+   * call beyond it in the same second answers errcode 90018. Default: no limit.
+   */
+  directoryQps?: number;
 }
 
 export interface Emulator {
@@ -112,6 +122,8 @@ export interface Emulator {
   setStreamOutage(on: boolean): void;
   /** Sends a frame as it is (garbled, say) on every open Stream connection. */
   sendRawStreamFrame(text: string): void;
+  /** An organization's directory (default the default app's), to read and change between two syncs. */
+  directory(corpId?: string): DirectoryControl;
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -173,6 +185,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: () => baseUrl,
     timers: new Set(),
     stream: createStreamGateway(clients, options.stream),
+    directories: new Map(),
+    directoryQps: options.directoryQps === undefined ? undefined : positive(options.directoryQps, 0, 'directoryQps'),
+    qpsWindows: new Map(),
   };
 
   const running = createEmulatorServer(state);
@@ -204,5 +219,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dropStreamConnections: (clientId) => state.stream.drop(clientId),
     setStreamOutage: (on) => state.stream.refuseConnections(on),
     sendRawStreamFrame: (text) => state.stream.sendRaw(text),
+    directory: (corpId) => directoryControl(state, corpId),
   };
 }

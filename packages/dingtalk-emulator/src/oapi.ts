@@ -59,15 +59,15 @@ async function readTopapiFields(ctx: RequestContext): Promise<Record<string, str
   return fields;
 }
 
-type App = EmulatorState['clients'][number];
+export type App = EmulatorState['clients'][number];
 
 /**
  * The common part of every topapi call: read the body, note who is calling, play a fault, then check
  * the app token (errcode 88) before handing over to the endpoint with the app and the body fields.
  */
-type TopapiHandler = (ctx: RequestContext, app: App, fields: Record<string, string>, options: { noMobile: boolean }) => void;
+export type TopapiHandler = (ctx: RequestContext, app: App, fields: Record<string, string>, options: { noMobile: boolean }) => void;
 
-function topapi(endpoint: ApiEndpoint, handle: TopapiHandler) {
+export function topapi(endpoint: ApiEndpoint, handle: TopapiHandler) {
   return async (ctx: RequestContext): Promise<void> => {
     const fields = await readTopapiFields(ctx);
     const token = ctx.url.searchParams.get('access_token') || fields.access_token || undefined;

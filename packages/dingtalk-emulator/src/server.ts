@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { APPROVE_PATH, AUTHORIZE_PATH, handleApprove, handleAuthorize } from './authorize';
 import { CONTROL_PREFIX, handleControl } from './control-api';
+import { DEPT_LISTSUB_PATH, handleDeptListSub, handleUserList, USER_LIST_PATH } from './directory-api';
 import { sendJson } from './http';
 import {
   GETBYUNIONID_PATH,
@@ -31,6 +32,8 @@ const routes: Record<string, Handler> = {
   [`POST ${GETBYUNIONID_PATH}`]: handleGetByUnionId,
   [`POST ${USER_GET_PATH}`]: handleUserGet,
   [`POST ${STREAM_OPEN_PATH}`]: (ctx) => ctx.state.stream.handleOpen(ctx),
+  [`POST ${DEPT_LISTSUB_PATH}`]: handleDeptListSub,
+  [`POST ${USER_LIST_PATH}`]: handleUserList,
 };
 
 function route(method: string, path: string): Handler | undefined {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Directory } from './directory';
 import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './codes';
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
@@ -36,6 +37,11 @@ export interface EmulatorState {
   timers: Set<NodeJS.Timeout>;
   /** DingTalk's Stream gateway (event subscription over an outbound WebSocket). */
   stream: StreamGateway;
+  /** Each organization's directory (departments and members), by corpId; seeded when first read. */
+  directories: Map<string, Directory>;
+  /** Directory listings allowed per app, endpoint and second before errcode 90018; 0 or undefined: no limit. */
+  directoryQps?: number;
+  qpsWindows: Map<string, { second: number; count: number }>;
 }
 
 export interface RequestContext {

@@ -44,6 +44,10 @@ export const ERROR_MESSAGES = {
     'This browser did not keep the cookie of the DingTalk sign-in. Open NocoBase at its usual address, allow its cookies, and sign in again.',
   INTERNAL_ERROR: 'The DingTalk sign-in failed because of a server error. Please try again later.',
   NOT_BLOCKED: 'This DingTalk account is not excluded from automatic matching for this user.',
+  DIRECTORY_LEFT: 'Your DingTalk account has left the organization or was deactivated in its directory, so it can no longer sign in here. Ask your administrator.',
+  SYNC_SOURCE_INVALID:
+    'The DingTalk directory sync is not configured correctly: choose an enabled DingTalk sign-in method whose Client ID and Client Secret are the organization app\'s AppKey and AppSecret.',
+  SYNC_STOPPED: 'The DingTalk directory sync stopped.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
