@@ -181,3 +181,68 @@ describe('Stream gateway: events', () => {
     client.close();
   });
 });
+
+describe('directory changes delivered as events', () => {
+  it('by Stream: each control change is the matching event, and user/get answers from the directory', async () => {
+    emu.setDirectoryEvents({ mode: 'stream' });
+    const client = await RawClient.connect();
+    const directory = emu.directory();
+    directory.addMember({ userid: 'newbie', unionid: 'union-newbie', name: '新人', dept_id_list: [1], active: true, title: 'Engineer' });
+    directory.updateMember('newbie', { name: '新人二' });
+    directory.removeMember('newbie');
+    directory.addDepartment({ dept_id: 77, name: 'Ops', parent_id: 1 });
+    const frames = await client.next('EVENT', 4);
+    expect(frames.map((frame) => [frame.headers.eventType, JSON.parse(frame.data)])).toEqual([
+      ['user_add_org', { timeStamp: expect.any(String), userId: ['newbie'] }],
+      ['user_modify_org', { timeStamp: expect.any(String), userId: ['newbie'] }],
+      ['user_leave_org', { timeStamp: expect.any(String), userId: ['newbie'] }],
+      ['org_dept_create', { timeStamp: expect.any(String), deptId: [77] }],
+    ]);
+    client.close();
+
+    directory.addMember({ userid: 'lead', unionid: 'union-lead', name: '组长', dept_id_list: [1, 77], leader_dept_ids: [77], active: true });
+    const token = ((await (await fetch(`${emu.url}/gettoken?appkey=${CLIENT_ID}&appsecret=${CLIENT_SECRET}`)).json()) as { access_token: string }).access_token;
+    const get = async (userid: string) =>
+      (await (await fetch(`${emu.url}/topapi/v2/user/get?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userid }) })).json()) as {
+        errcode: number;
+        result?: Record<string, unknown>;
+      };
+    expect((await get('lead')).result).toMatchObject({ userid: 'lead', unionid: 'union-lead', name: '组长', dept_id_list: [1, 77], active: true, leader_in_dept: [{ dept_id: 1, leader: false }, { dept_id: 77, leader: true }] });
+    expect((await get('newbie')).errcode).toBe(60121);
+  });
+
+  it('by HTTP push: encrypted, signed, and the receiver must answer success', async () => {
+    const { createServer } = await import('node:http');
+    const { createHash } = await import('node:crypto');
+    const { decryptMessage, encryptMessage } = await import('../src/index');
+    const target = { token: 'tok', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', owner: CLIENT_ID };
+    const received: unknown[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const { encrypt } = JSON.parse(raw) as { encrypt: string };
+        const [timestamp, nonce] = [url.searchParams.get('timestamp') ?? '', url.searchParams.get('nonce') ?? ''];
+        const sign = (ts: string, n: string, e: string) => createHash('sha1').update([target.token, ts, n, e].sort().join('')).digest('hex');
+        expect(url.searchParams.get('msg_signature')).toBe(sign(timestamp, nonce, encrypt));
+        received.push(JSON.parse(decryptMessage(target.aesKey, encrypt).message));
+        const reply = encryptMessage(target.aesKey, 'success', target.owner);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ msg_signature: sign('1', 'n', reply), timeStamp: '1', nonce: 'n', encrypt: reply }));
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/callback`;
+    try {
+      emu.setDirectoryEvents({ mode: 'push', target: { url, ...target } });
+      emu.directory().addDepartment({ dept_id: 88, name: 'Temp', parent_id: 1 });
+      emu.directory().removeDepartment(88);
+      await until(() => emu.pushLog().length === 2 && emu.pushLog().every((record) => record.result !== undefined));
+      expect(emu.pushLog()[1].result).toMatchObject({ status: 200, acknowledged: true });
+      expect(received[1]).toEqual({ EventType: 'org_dept_remove', CorpId: 'dingemulatorcorp', TimeStamp: expect.any(String), DeptId: [88] });
+    } finally {
+      receiver.close();
+    }
+  });
+});

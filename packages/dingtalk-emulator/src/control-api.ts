@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { pushEvent } from './event-push';
+import { deliverPush } from './directory-events';
 import { BodyError, readJson, sendJson, sendText } from './http';
 import { JsapiError, mintInClientCode, renderJsapiBridge, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
@@ -20,6 +20,8 @@ export function resetState(state: EmulatorState): void {
   state.inClientCodes.clear();
   state.customIdentities.clear();
   state.stream.reset();
+  state.directoryEvents = undefined;
+  state.pushLog.length = 0;
 }
 
 /**
@@ -140,9 +142,22 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
         return sendJson(res, 400, { error: 'url, token, aesKey, owner (strings) and event (object) are required' });
       }
       const target = { url, token, aesKey, owner } as { url: string; token: string; aesKey: string; owner: string };
-      const result = await pushEvent(target, event as Record<string, unknown>, tamper === 'signature' || tamper === 'stale' || tamper === 'owner' ? tamper : undefined);
-      return sendJson(res, 200, result);
+      const record = await deliverPush(state, target, event as Record<string, unknown>, tamper === 'signature' || tamper === 'stale' || tamper === 'owner' ? tamper : undefined);
+      return sendJson(res, 200, record);
     }
+    case 'PUT /directory-events': {
+      // The app's event subscription: {mode: 'stream'}, {mode: 'push', url, token, aesKey, owner} or {mode: 'off'}.
+      const body = (await readJson(req, '{ mode, url?, token?, aesKey?, owner? }', { object: true })) as Record<string, unknown>;
+      const { mode, url, token, aesKey, owner } = body;
+      if (mode === 'stream') state.directoryEvents = { mode };
+      else if (mode === 'off') state.directoryEvents = undefined;
+      else if (mode === 'push' && [url, token, aesKey, owner].every((value) => typeof value === 'string' && value !== '')) {
+        state.directoryEvents = { mode, target: { url, token, aesKey, owner } as { url: string; token: string; aesKey: string; owner: string } };
+      } else return sendJson(res, 400, { error: 'mode must be stream, off, or push with url, token, aesKey and owner' });
+      return sendJson(res, 200, { mode });
+    }
+    case 'GET /push/log':
+      return sendJson(res, 200, state.pushLog);
     case 'POST /reset':
       resetState(state);
       return sendJson(res, 200, { ok: true });

@@ -9,27 +9,19 @@
  * missing field 40035. Optionally a QPS limit per app and endpoint, answered with errcode 90018 like DingTalk's.
  */
 import { answer } from './fault-play';
-import type { Directory, DirMember } from './directory';
-import { ROOT_DEPT_ID, seedDirectory } from './directory';
+import { ROOT_DEPT_ID } from './directory';
+import { directoryOf, listEntry } from './directory-store';
 import type { ApiEndpoint } from './faults';
 import { topapi, type App } from './oapi';
-import { orgName, people } from './organizations';
 import { oapiErrors, oapiResult } from './responses';
 import type { EmulatorState, RequestContext } from './state';
+
+export { directoryOf } from './directory-store';
 
 export const DEPT_LISTSUB_PATH = '/topapi/v2/department/listsub';
 export const USER_LIST_PATH = '/topapi/v2/user/list';
 export const USER_LIST_MAX_SIZE = 100;
 
-/** The organization's directory, seeded from its identities the first time anything reads it. */
-export function directoryOf(state: EmulatorState, corpId: string): Directory {
-  let directory = state.directories.get(corpId);
-  if (!directory) {
-    directory = seedDirectory(corpId, orgName(state, corpId), people(state));
-    state.directories.set(corpId, directory);
-  }
-  return directory;
-}
 
 /** true when this call is over the limit: at most `directoryQps` calls per app, endpoint and wall-clock second. */
 function overQps(state: EmulatorState, app: App, endpoint: ApiEndpoint): boolean {
@@ -73,32 +65,6 @@ export const handleDeptListSub = topapi('deptListSub', (ctx, app, fields) => {
   return answer(ctx, oapiResult(list));
 });
 
-function listEntry(member: DirMember, deptId: number, withMobile: boolean) {
-  return {
-    userid: member.userid,
-    unionid: member.unionid,
-    name: member.name,
-    avatar: member.avatar ?? '',
-    ...(withMobile && member.mobile !== undefined ? { state_code: member.state_code ?? '86', mobile: member.mobile } : {}),
-    hide_mobile: false,
-    telephone: '',
-    job_number: member.job_number ?? '',
-    title: member.title ?? '',
-    ...(member.email !== undefined ? { email: member.email } : {}),
-    ...(member.org_email !== undefined ? { org_email: member.org_email } : {}),
-    work_place: '',
-    remark: '',
-    dept_id_list: [...member.dept_id_list],
-    dept_order: 0,
-    extension: '',
-    active: member.active,
-    admin: member.admin === true,
-    boss: member.boss === true,
-    // Whether this member leads the department being listed.
-    leader: (member.leader_dept_ids ?? []).includes(deptId),
-    exclusive_account: false,
-  };
-}
 
 export const handleUserList = topapi('userList', (ctx, app, fields, options) => {
   if (overQps(ctx.state, app, 'userList')) return answer(ctx, qpsExceeded());
@@ -127,3 +93,4 @@ export const handleUserList = topapi('userList', (ctx, app, fields, options) => 
 export function isDirectoryRoute(ctx: RequestContext): boolean {
   return ctx.url.pathname === DEPT_LISTSUB_PATH || ctx.url.pathname === USER_LIST_PATH;
 }
+

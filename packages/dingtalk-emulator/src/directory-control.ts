@@ -25,6 +25,7 @@ import {
   type DirMember,
   type GenerateOptions,
 } from './directory';
+import { emitDirectoryEvent } from './directory-events';
 import { BodyError, readJson, sendJson } from './http';
 import { orgName } from './organizations';
 import { DEFAULT_CORP_ID } from './responses';
@@ -66,17 +67,33 @@ export function directoryControl(state: EmulatorState, corpId: string = DEFAULT_
     addMember: (raw) => {
       const member = parseMember(raw);
       directory().addMember(member);
+      emitDirectoryEvent(state, corpId, 'user_add_org', { userId: [member.userid] });
       return member;
     },
-    updateMember: (userid, changes) => directory().updateMember(userid, changes),
-    removeMember: (userid) => directory().removeMember(userid),
+    updateMember: (userid, changes) => {
+      const member = directory().updateMember(userid, changes);
+      emitDirectoryEvent(state, corpId, 'user_modify_org', { userId: [userid] });
+      return member;
+    },
+    removeMember: (userid) => {
+      directory().removeMember(userid);
+      emitDirectoryEvent(state, corpId, 'user_leave_org', { userId: [userid] });
+    },
     addDepartment: (raw) => {
       const department = parseDepartment(raw);
       directory().addDepartment(department);
+      emitDirectoryEvent(state, corpId, 'org_dept_create', { deptId: [department.dept_id] });
       return department;
     },
-    updateDepartment: (deptId, changes) => directory().updateDepartment(deptId, changes),
-    removeDepartment: (deptId) => directory().removeDepartment(deptId),
+    updateDepartment: (deptId, changes) => {
+      const department = directory().updateDepartment(deptId, changes);
+      emitDirectoryEvent(state, corpId, 'org_dept_modify', { deptId: [deptId] });
+      return department;
+    },
+    removeDepartment: (deptId) => {
+      directory().removeDepartment(deptId);
+      emitDirectoryEvent(state, corpId, 'org_dept_remove', { deptId: [deptId] });
+    },
   };
 }
 

@@ -10,6 +10,8 @@ import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
 import { directoryControl, type DirectoryControl } from './directory-control';
 import type { Client, EmulatorState } from './state';
+import { deliverPush, type DirectoryEventsMode, type PushRecord } from './directory-events';
+import type { PushTamper, PushTarget } from './event-push';
 import { createStreamGateway, type PublishRequest, type StreamConnectionInfo, type StreamEventRecord, type StreamGatewayOptions } from './stream-gateway';
 
 export type { Identity, OrgMembership } from './identities';
@@ -18,6 +20,7 @@ export type { LogEntry } from './recorder';
 export type { Client } from './state';
 export type { PublishRequest, StreamConnectionInfo, StreamEventRecord, StreamGatewayOptions } from './stream-gateway';
 export { STREAM_CONNECT_PATH, STREAM_OPEN_PATH } from './stream-gateway';
+export type { DirectoryEventsMode, PushRecord } from './directory-events';
 export { decryptMessage, encryptMessage, pushEvent, type PushResult, type PushTamper, type PushTarget } from './event-push';
 export type { OrganizationInfo } from './organizations';
 export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
@@ -122,6 +125,12 @@ export interface Emulator {
   setStreamOutage(on: boolean): void;
   /** Sends a frame as it is (garbled, say) on every open Stream connection. */
   sendRawStreamFrame(text: string): void;
+  /** How directory changes made through `directory()` are delivered as events: Stream, HTTP push, or not (null). */
+  setDirectoryEvents(mode: DirectoryEventsMode | null): void;
+  /** Sends one event by HTTP push now, as DingTalk would, or forged (`tamper`); resolves with the receiver's answer. */
+  pushDirectoryEvent(target: PushTarget, event: Record<string, unknown>, tamper?: PushTamper): Promise<PushRecord>;
+  /** Every HTTP push sent, with the receiver's answer. */
+  pushLog(): PushRecord[];
   /** An organization's directory (default the default app's), to read and change between two syncs. */
   directory(corpId?: string): DirectoryControl;
 }
@@ -185,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: () => baseUrl,
     timers: new Set(),
     stream: createStreamGateway(clients, options.stream),
+    pushLog: [],
     directories: new Map(),
     directoryQps: options.directoryQps === undefined ? undefined : positive(options.directoryQps, 0, 'directoryQps'),
     qpsWindows: new Map(),
@@ -219,6 +229,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dropStreamConnections: (clientId) => state.stream.drop(clientId),
     setStreamOutage: (on) => state.stream.refuseConnections(on),
     sendRawStreamFrame: (text) => state.stream.sendRaw(text),
+    setDirectoryEvents: (mode) => {
+      state.directoryEvents = mode ?? undefined;
+    },
+    pushDirectoryEvent: (target, event, tamper) => deliverPush(state, target, event, tamper),
+    pushLog: () => structuredClone(state.pushLog),
     directory: (corpId) => directoryControl(state, corpId),
   };
 }

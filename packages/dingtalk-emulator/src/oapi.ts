@@ -9,6 +9,7 @@ import { shortHash } from './codes';
 import type { ApiEndpoint } from './faults';
 import { answer, playFault } from './fault-play';
 import { parseJsonObject, readBody } from './http';
+import { directoryUserGet } from './directory-store';
 import { memberByUnionId, memberByUserid } from './organizations';
 import {
   getUserInfoResult,
@@ -120,6 +121,10 @@ export const handleGetByUnionId = topapi('getbyunionid', (ctx, app, fields) => {
 export const handleUserGet = topapi('userGet', (ctx, app, fields, options) => {
   if (!fields.userid) return answer(ctx, oapiErrors.missingParameter('userid'));
   ctx.entry.userid = fields.userid;
+  // An organization whose directory a test has read or changed answers from it (members added, changed, gone).
+  const fromDirectory = directoryUserGet(ctx.state, app.corpId, fields.userid, !options.noMobile);
+  if (fromDirectory === null) return answer(ctx, oapiErrors.userNotFound());
+  if (fromDirectory) return answer(ctx, oapiResult(fromDirectory));
   const member = memberByUserid(ctx.state, app.corpId, fields.userid);
   if (!member) return answer(ctx, oapiErrors.userNotFound());
   ctx.entry.identity = member.identity.id;

@@ -5,6 +5,7 @@ import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
 import type { LogEntry, Recorder } from './recorder';
 import type { StreamGateway } from './stream-gateway';
+import type { DirectoryEventsMode, PushRecord } from './directory-events';
 
 /** An app registered "in the developer console". */
 export interface Client {
@@ -37,6 +38,10 @@ export interface EmulatorState {
   timers: Set<NodeJS.Timeout>;
   /** DingTalk's Stream gateway (event subscription over an outbound WebSocket). */
   stream: StreamGateway;
+  /** How directory changes are delivered as events (the app's event subscription); none when undefined. */
+  directoryEvents?: DirectoryEventsMode;
+  /** Every HTTP push sent, with the receiver's answer. */
+  pushLog: PushRecord[];
   /** Each organization's directory (departments and members), by corpId; seeded when first read. */
   directories: Map<string, Directory>;
   /** Directory listings allowed per app, endpoint and second before errcode 90018; 0 or undefined: no limit. */
