@@ -443,3 +443,33 @@ export async function listDepartmentUsers(
   const body = { dept_id: params.deptId, cursor: params.cursor, size: DEPT_USERS_PAGE_SIZE, contain_access_limit: false, language: 'zh_CN' };
   return topapi(hosts, 'user/list', DEPT_USERS_PATH, appToken, body, DeptUsersPageSchema, options);
 }
+
+// Directory events: the one member an event names, read as the full sync reads members.
+const DirectoryUserSchema = z.object({
+  userid: z.string().min(1),
+  unionid: z.string().min(1),
+  name: z.string(),
+  mobile: z.string().optional(),
+  state_code: z.string().optional(),
+  email: z.string().optional(),
+  title: z.string().optional(),
+  dept_id_list: z.array(z.number().int()),
+  leader_in_dept: z.array(z.object({ dept_id: z.number().int(), leader: z.boolean() })).optional(),
+  active: z.boolean(),
+});
+export type DingTalkDirectoryUser = z.infer<typeof DirectoryUserSchema>;
+
+/** One member by userid (`topapi/v2/user/get`), or undefined when they are not in the organization (60121). */
+export async function getDirectoryUser(
+  hosts: DingTalkHosts,
+  appToken: string,
+  userid: string,
+  options: CallOptions,
+): Promise<DingTalkDirectoryUser | undefined> {
+  try {
+    return await topapi(hosts, 'user/get', ORG_USER_PATH, appToken, { userid, language: 'zh_CN' }, DirectoryUserSchema, options);
+  } catch (error) {
+    if (error instanceof SignInError && error.code === 'NOT_A_MEMBER') return undefined;
+    throw error;
+  }
+}

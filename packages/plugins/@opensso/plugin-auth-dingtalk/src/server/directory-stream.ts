@@ -99,9 +99,9 @@ class GatewayClient extends DWClient {
       // The claims store unreachable, say: not applied, so DingTalk sends it again.
       .catch(() => 'LATER' as const)
       .then((status) => {
-      // The socket may be gone by now: DingTalk then sends the event again.
-      if (this.connected) this.send(message.headers.messageId, { status });
-    });
+        // The socket may be gone by now: DingTalk then sends the event again.
+        if (this.connected) this.send(message.headers.messageId, { status });
+      });
   }
 
   openSocket(): WebSocket | undefined {

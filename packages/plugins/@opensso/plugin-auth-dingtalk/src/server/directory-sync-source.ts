@@ -20,6 +20,9 @@ import { hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
 import { LEAVER_ACTIONS } from './directory-leavers';
 import { runDirectorySync, type SyncReport } from './directory-sync';
 import { readOptions } from './options';
+import { isEncodingAesKey } from './push-crypto';
+import { withDirectoryLock } from './directory-lock';
+import type { LockLike } from './one-time-store';
 import { asSignInError, SignInError } from './sign-in-error';
 
 export const SYNC_SOURCE_TYPE = 'dingtalk';
@@ -34,12 +37,21 @@ export const SyncSourceOptions = z.object({
     .transform((value) => (value === undefined || value === '' ? undefined : Number(value))),
   syncDepartments: z.boolean().default(true),
   leavers: z.enum(LEAVER_ACTIONS).default('lockOut'),
+  /** How DingTalk's directory events arrive between full syncs (directory-subscriptions.ts). */
+  events: z.enum(['stream', 'push', 'off']).default('stream'),
+  /** Push mode: the Token and aes_key of the app's event subscription in the DingTalk console. */
+  pushToken: z.string().trim().max(128).optional(),
+  pushAesKey: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || isEncodingAesKey(value))
+    .optional(),
 });
 
 type SyncSourceConfig = ConstructorParameters<typeof SyncSource>[0];
 type TaskEnd = { taskId: number; success: boolean; cost?: number; message?: string };
 
-export function createDingTalkSyncSource(appTokens: AppTokenCache) {
+export function createDingTalkSyncSource(appTokens: AppTokenCache, lock: LockLike) {
   return class DingTalkSyncSource extends SyncSource {
     private report?: SyncReport;
 
@@ -58,7 +70,8 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache) {
         });
         const options = readOptions(authenticator.options);
         const calls = { timeoutMs: timeoutFromEnv() };
-        this.report = await runDirectorySync(
+        const sourceName = this.instance.get('name') as string;
+        this.report = await withDirectoryLock(lock, sourceName, () => runDirectorySync(
           { db: ctx.db, app: ctx.app, appTokens, hosts: hostsFromEnv(), calls },
           {
             authenticatorName: authenticator.name,
@@ -70,7 +83,7 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache) {
             leavers: settings.leavers,
             sourceName: this.instance.get('name') as string,
           },
-        );
+        ));
         ctx.logger?.info?.('dingtalk: directory sync finished', { source: this.instance.get('name'), ...this.report });
         return [];
       } catch (error) {
