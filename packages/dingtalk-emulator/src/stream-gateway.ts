@@ -87,6 +87,7 @@ export class StreamGateway {
   private readonly connections = new Map<string, Connection>();
   private readonly pending = new Map<string, Pending>();
   private readonly events: StreamEventRecord[] = [];
+  private readonly turns = new Map<string, number>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly redeliverAfterMs: number;
   private readonly maxAttempts: number;
@@ -226,9 +227,13 @@ export class StreamGateway {
       this.pending.delete(item.record.eventId);
       return;
     }
-    // One connection of the app gets it: the least recently used one, so a retry tries another node when there is one.
+    // One connection of the app gets it, in turn (DingTalk spreads events over an app's connections); a retry goes
+    // to another connection than the last attempt's when there is one.
     const last = item.record.sentTo.at(-1);
-    const target = open.find((connection) => connection.connectionId !== last) ?? open[0];
+    const turn = this.turns.get(item.record.clientId) ?? 0;
+    this.turns.set(item.record.clientId, turn + 1);
+    const candidates = open.length > 1 ? open.filter((connection) => connection.connectionId !== last) : open;
+    const target = candidates[turn % candidates.length];
     item.messageId = randomUUID();
     item.record.sentTo.push(target.connectionId);
     target.socket.send(item.frame(target.connectionId, item.messageId));
