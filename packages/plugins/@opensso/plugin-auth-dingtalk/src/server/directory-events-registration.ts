@@ -5,13 +5,18 @@
 import type { Application } from '@nocobase/server';
 import type { AppTokenCache } from './app-token';
 import type { LockLike } from './one-time-store';
-import { DIRECTORY_EVENTS_ACTION, DIRECTORY_RESOURCE, directoryPushAction } from './directory-push';
+import { callbackUrlAction, DIRECTORY_CALLBACK_URL_ACTION, DIRECTORY_EVENTS_ACTION, DIRECTORY_RESOURCE, directoryPushAction } from './directory-push';
 import { DirectorySubscriptions } from './directory-subscriptions';
 
 export function registerDirectoryEvents(app: Application, appTokens: AppTokenCache, lock: LockLike): DirectorySubscriptions {
   const subscriptions = new DirectorySubscriptions(app, appTokens, lock);
-  app.resourceManager.define({ name: DIRECTORY_RESOURCE, actions: { [DIRECTORY_EVENTS_ACTION]: directoryPushAction(subscriptions) } });
+  app.resourceManager.define({
+    name: DIRECTORY_RESOURCE,
+    actions: { [DIRECTORY_EVENTS_ACTION]: directoryPushAction(subscriptions), [DIRECTORY_CALLBACK_URL_ACTION]: callbackUrlAction },
+  });
   app.acl.allow(DIRECTORY_RESOURCE, [DIRECTORY_EVENTS_ACTION], 'public');
+  // For the admins who manage synchronization settings (roles with the plugin-settings snippets).
+  app.acl.registerSnippet({ name: 'pm.users.dingtalk-directory', actions: [`${DIRECTORY_RESOURCE}:${DIRECTORY_CALLBACK_URL_ACTION}`] });
 
   const refresh = () =>
     subscriptions.refresh().catch((error: unknown) => app.logger.warn('dingtalk: directory events could not start', { error: String(error) }));

@@ -11,10 +11,26 @@ import { parsePushEvent } from './directory-events';
 import type { DirectorySubscriptions } from './directory-subscriptions';
 import { SYNC_SOURCE_TYPE } from './directory-sync-source';
 import { PushCrypto } from './push-crypto';
-import { asSignInError } from './sign-in-error';
+import { configuredOrigin, directoryEventsUrl } from './public-url';
+import { assertSnippet } from './current-user';
+import { answerWithError, asSignInError, toHttpError } from './sign-in-error';
 
 export const DIRECTORY_RESOURCE = 'dingtalkDirectory';
 export const DIRECTORY_EVENTS_ACTION = 'events';
+export const DIRECTORY_CALLBACK_URL_ACTION = 'callbackUrl';
+
+/** The Callback URL to enter in DingTalk's console for a source in push mode (settings form); for its admins. */
+export async function callbackUrlAction(ctx: Context) {
+  try {
+    assertSnippet(ctx, `${DIRECTORY_RESOURCE}:${DIRECTORY_CALLBACK_URL_ACTION}`);
+  } catch (error) {
+    answerWithError(ctx, toHttpError(ctx, asSignInError(error)));
+    ctx.withoutDataWrapping = true;
+    return;
+  }
+  const source = text(ctx.query.source);
+  ctx.body = { url: source ? directoryEventsUrl(ctx, source) : undefined, fromConfiguration: configuredOrigin() !== undefined };
+}
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 

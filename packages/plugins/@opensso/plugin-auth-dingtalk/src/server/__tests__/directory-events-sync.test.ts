@@ -170,6 +170,15 @@ describe('directory events by HTTP push', () => {
     );
   });
 
+  it('tells the admin the Callback URL to enter in the DingTalk console', async () => {
+    const res = await admin.get('/api/dingtalkDirectory:callbackUrl').query({ source: SOURCE });
+    expect(res.status).toBe(200);
+    const shown = new URL(res.body.data.url);
+    expect(`${shown.pathname}${shown.search}`).toBe(`/api/dingtalkDirectory:events?source=${SOURCE}`);
+    const anonymous = await h.app.agent().get('/api/dingtalkDirectory:callbackUrl').query({ source: SOURCE });
+    expect(anonymous.status, JSON.stringify(anonymous.body)).toBe(401);
+  });
+
   it('is not open for a source that is not in push mode', async () => {
     await saveSource({ events: 'stream' });
     const record = await h.emulator.pushDirectoryEvent(target(), { EventType: 'check_url' });
