@@ -29,7 +29,8 @@ export type MemberOutcome = 'created' | 'updated' | 'unchanged';
 export interface MemberContext {
   db: Database;
   authenticatorName: string;
-  departments: DepartmentMap;
+  /** Undefined when departments are not synced: the user's departments are then left alone. */
+  departments?: DepartmentMap;
   defaultCountryCode: string;
   /** The DingTalk organization, when known (the link's `corpId`). */
   corpId?: string;
@@ -96,7 +97,7 @@ export async function applyMember(
   const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
   const phone = dingTalkPhone ? storedPhone(dingTalkPhone, ctx.defaultCountryCode) : undefined;
   const email = member.email?.trim() || undefined;
-  const { wanted, main } = wantedDepartments(member, ctx.departments);
+  const { wanted, main } = ctx.departments ? wantedDepartments(member, ctx.departments) : { wanted: new Map<string, boolean>(), main: null };
   const meta = { unionId: member.unionId, corpId: ctx.corpId ?? null, userid: member.userid, nick: member.name };
   const collisions: Collision[] = [];
 
@@ -108,13 +109,22 @@ export async function applyMember(
         if (await freeValue(ctx, field, value, dingTalkPhone, undefined, transaction)) values[field] = value;
         else collisions.push({ userid: member.userid, field });
       }
+      if (ctx.departments && wanted.size) {
+        // With the user, in one write: the association's rows are made together and plugin-departments accepts a
+        // main department among them; per-row creates cost a save hook each (the main department, a cache key).
+        values.departments = [...wanted.keys()];
+        values.mainDepartmentId = main;
+      }
       const user = (await db.getRepository('users').create({ values, transaction })) as Model;
       const id = user.get('id') as number;
       await db.getRepository('usersAuthenticators').create({
         values: { authenticator: ctx.authenticatorName, userId: id, uuid: member.unionId, nickname: member.name, avatar: '', meta: { ...meta, openId: null } },
         transaction,
       });
-      await writeMemberships(db, id, new Map(), wanted, main, null, transaction);
+      const owned = [...wanted].filter(([, isOwner]) => isOwner).map(([departmentId]) => departmentId);
+      if (owned.length) {
+        await db.getRepository('departmentsUsers').update({ filter: { userId: id, departmentId: { $in: owned } }, values: { isOwner: true }, transaction });
+      }
       return id;
     });
     return { outcome: 'created', userId, collisions };
@@ -133,9 +143,10 @@ export async function applyMember(
   const oldMeta = (link.get('meta') ?? {}) as Record<string, unknown>;
   const metaChanged = (Object.keys(meta) as Array<keyof typeof meta>).some((key) => meta[key] !== null && oldMeta[key] !== meta[key]);
   const membershipChanged =
-    wanted.size !== state.departments.size ||
+    ctx.departments !== undefined &&
+    (wanted.size !== state.departments.size ||
     [...wanted].some(([id, owner]) => state.departments.get(id) !== owner) ||
-    String(user.get('mainDepartmentId') ?? '') !== String(main ?? '');
+    String(user.get('mainDepartmentId') ?? '') !== String(main ?? ''));
   if (!Object.keys(userChanges).length && !metaChanged && !membershipChanged) return { outcome: 'unchanged', userId, collisions };
 
   await writeTransaction(db, async (transaction) => {

@@ -73,7 +73,6 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     hosts: deps.hosts,
     calls: deps.calls,
     rootDeptId,
-    withDepartments: settings.syncDepartments,
     backoffBaseMs: deps.backoffBaseMs,
   });
 
@@ -95,7 +94,8 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
   const context = {
     db: deps.db,
     authenticatorName: settings.authenticatorName,
-    departments: departments.map,
+    // Departments off: memberships are the admin's, left as they are.
+    departments: settings.syncDepartments ? departments.map : undefined,
     defaultCountryCode: settings.defaultCountryCode,
     corpId: settings.corpId,
   };
@@ -117,7 +117,7 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
   }
 
   // Gone from the directory: only decidable for the whole organization, not for a sub-tree or one department.
-  if (rootDeptId === ROOT_DEPT_ID && settings.syncDepartments) {
+  if (rootDeptId === ROOT_DEPT_ID) {
     for (const [unionId, state] of states) if (!seen.has(unionId) && knownMember(state.link)) leavers.push(state.link);
   }
   for (const link of leavers) {

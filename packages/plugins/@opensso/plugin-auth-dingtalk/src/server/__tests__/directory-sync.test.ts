@@ -197,6 +197,25 @@ describe('a full sync of the DingTalk directory', () => {
   });
 });
 
+describe('departments off', () => {
+  it('syncs every member of every department but leaves departments and memberships to the admin', async () => {
+    const zhangsan = (await userOf(ZHANGSAN.unionid))!;
+    const before = await membershipOf(zhangsan);
+    const departments = await h.app.db.getRepository('departments').count();
+    await setSource({ syncDepartments: false });
+    h.emulator.directory().addMember({ userid: 'deep', unionid: 'ds-union-deep', name: 'Deep', dept_id_list: [30] });
+    h.emulator.directory().updateMember('zhangsan01', { dept_id_list: [20], leader_dept_ids: [] });
+    const task = await syncNow();
+    expect(task.status, task.message).toBe('success');
+    expect(task.message).toContain('Users: 1 created, 0 updated');
+    expect(await membershipOf((await userOf('ds-union-deep'))!)).toEqual({ departments: {}, main: null });
+    expect(await membershipOf(zhangsan)).toEqual(before);
+    expect(await h.app.db.getRepository('departments').count()).toBe(departments);
+    h.emulator.directory().updateMember('zhangsan01', { dept_id_list: ZHANGSAN.dept_id_list, leader_dept_ids: ZHANGSAN.leader_dept_ids });
+    await setSource({});
+  });
+});
+
 describe('leavers', () => {
   it('with "only report", a leaver is counted and keeps their access', async () => {
     const { signIn } = await signInWithDingTalk(h, 'zhangsan');
