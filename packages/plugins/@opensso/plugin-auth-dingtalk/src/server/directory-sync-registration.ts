@@ -18,9 +18,10 @@ export async function registerDirectorySync(app: Application): Promise<void> {
   if (!plugin?.enabled || !plugin.sourceManager) return;
   const { createDingTalkSyncSource, SYNC_SOURCE_TYPE } = await import('./directory-sync-source');
   // The same cache entries as the sign-in's: one app token per app, whoever asks for it.
-  const appTokens = new AppTokenCache(() => app.cache, sharedLock(() => app.cache, app.lockManager));
+  const lock = sharedLock(() => app.cache, app.lockManager);
+  const appTokens = new AppTokenCache(() => app.cache, lock);
   plugin.sourceManager.registerType(SYNC_SOURCE_TYPE, {
-    syncSource: createDingTalkSyncSource(appTokens),
+    syncSource: createDingTalkSyncSource(appTokens, lock),
     title: tval('DingTalk', { ns: NAMESPACE }),
   });
 }

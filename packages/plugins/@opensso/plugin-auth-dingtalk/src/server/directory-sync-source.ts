@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { NAMESPACE } from '../constants';
 import { messageKey } from '../errors';
 import type { AppTokenCache } from './app-token';
+import type { LockLike } from './one-time-store';
 import { readAuthenticator } from './authenticators';
 import { hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
 import { LEAVER_ACTIONS } from './directory-leavers';
@@ -39,7 +40,10 @@ export const SyncSourceOptions = z.object({
 type SyncSourceConfig = ConstructorParameters<typeof SyncSource>[0];
 type TaskEnd = { taskId: number; success: boolean; cost?: number; message?: string };
 
-export function createDingTalkSyncSource(appTokens: AppTokenCache) {
+/** Longer than any sync: a second "Sync now" of the same source waits for the first, then finds nothing to change. */
+const SYNC_LOCK_TTL_MS = 60 * 60 * 1000;
+
+export function createDingTalkSyncSource(appTokens: AppTokenCache, lock: LockLike) {
   return class DingTalkSyncSource extends SyncSource {
     private report?: SyncReport;
 
@@ -58,7 +62,10 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache) {
         });
         const options = readOptions(authenticator.options);
         const calls = { timeoutMs: timeoutFromEnv() };
-        this.report = await runDirectorySync(
+        const sourceName = this.instance.get('name') as string;
+        // One sync of a source at a time (on every node when the cache is Redis): two at once would both create
+        // the departments neither has mapped yet.
+        this.report = await lock.runExclusive(`auth-dingtalk:directory-sync:${sourceName}`, () => runDirectorySync(
           { db: ctx.db, app: ctx.app, appTokens, hosts: hostsFromEnv(), calls },
           {
             authenticatorName: authenticator.name,
@@ -68,9 +75,9 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache) {
             rootDeptId: settings.rootDeptId,
             syncDepartments: settings.syncDepartments,
             leavers: settings.leavers,
-            sourceName: this.instance.get('name') as string,
+            sourceName,
           },
-        );
+        ), SYNC_LOCK_TTL_MS);
         ctx.logger?.info?.('dingtalk: directory sync finished', { source: this.instance.get('name'), ...this.report });
         return [];
       } catch (error) {
