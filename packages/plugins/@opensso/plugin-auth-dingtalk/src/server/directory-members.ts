@@ -88,12 +88,19 @@ async function freeValue(
   return !holders.some((holder) => samePhone(holder.get('phone') as string, phone, ctx.defaultCountryCode));
 }
 
+/**
+ * Writes one member. `outer`: a transaction of the caller's holding several members (the full sync batches them: a
+ * commit per member is most of the time of a large first sync on SQLite); without one, the member's writes get
+ * their own.
+ */
 export async function applyMember(
   ctx: MemberContext,
   member: DirectoryMember,
   state: MemberState | undefined,
+  outer?: Transaction,
 ): Promise<{ outcome: MemberOutcome; userId: number; collisions: Collision[] }> {
   const { db } = ctx;
+  const inTransaction = <T>(fn: (transaction: Transaction) => Promise<T>): Promise<T> => (outer ? fn(outer) : writeTransaction(db, fn));
   const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
   const phone = dingTalkPhone ? storedPhone(dingTalkPhone, ctx.defaultCountryCode) : undefined;
   const email = member.email?.trim() || undefined;
@@ -102,7 +109,7 @@ export async function applyMember(
   const collisions: Collision[] = [];
 
   if (!state) {
-    const userId = await writeTransaction(db, async (transaction) => {
+    const userId = await inTransaction(async (transaction) => {
       const values: Record<string, unknown> = { nickname: member.name };
       for (const [field, value] of [['phone', phone], ['email', email]] as const) {
         if (!value) continue;
@@ -149,7 +156,7 @@ export async function applyMember(
     String(user.get('mainDepartmentId') ?? '') !== String(main ?? ''));
   if (!Object.keys(userChanges).length && !metaChanged && !membershipChanged) return { outcome: 'unchanged', userId, collisions };
 
-  await writeTransaction(db, async (transaction) => {
+  await inTransaction(async (transaction) => {
     for (const field of ['phone', 'email'] as const) {
       if (!(field in userChanges)) continue;
       if (!(await freeValue(ctx, field, userChanges[field] as string, dingTalkPhone, userId, transaction))) {
