@@ -6,8 +6,8 @@
  */
 import type { LockLike } from './one-time-store';
 
-/** Longer than a full sync of a large directory: waiters give up waiting (and run) only after it. */
-export const DIRECTORY_LOCK_TTL_MS = 15 * 60 * 1000;
+/** Longer than any sync: a second "Sync now" of the same source waits for the first, then finds nothing to change. */
+export const DIRECTORY_LOCK_TTL_MS = 60 * 60 * 1000;
 
 export function withDirectoryLock<T>(lock: LockLike, sourceName: string, fn: () => Promise<T>): Promise<T> {
   return lock.runExclusive(`auth-dingtalk:directory-writes:${sourceName}`, fn, DIRECTORY_LOCK_TTL_MS);

@@ -29,7 +29,8 @@ export type MemberOutcome = 'created' | 'updated' | 'unchanged';
 export interface MemberContext {
   db: Database;
   authenticatorName: string;
-  departments: DepartmentMap;
+  /** Undefined when departments are not synced: the user's departments are then left alone. */
+  departments?: DepartmentMap;
   defaultCountryCode: string;
   /** The DingTalk organization, when known (the link's `corpId`). */
   corpId?: string;
@@ -87,26 +88,39 @@ async function freeValue(
   return !holders.some((holder) => samePhone(holder.get('phone') as string, phone, ctx.defaultCountryCode));
 }
 
+/**
+ * Writes one member. `outer`: a transaction of the caller's holding several members (the full sync batches them: a
+ * commit per member is most of the time of a large first sync on SQLite); without one, the member's writes get
+ * their own.
+ */
 export async function applyMember(
   ctx: MemberContext,
   member: DirectoryMember,
   state: MemberState | undefined,
+  outer?: Transaction,
 ): Promise<{ outcome: MemberOutcome; userId: number; collisions: Collision[] }> {
   const { db } = ctx;
+  const inTransaction = <T>(fn: (transaction: Transaction) => Promise<T>): Promise<T> => (outer ? fn(outer) : writeTransaction(db, fn));
   const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
   const phone = dingTalkPhone ? storedPhone(dingTalkPhone, ctx.defaultCountryCode) : undefined;
   const email = member.email?.trim() || undefined;
-  const { wanted, main } = wantedDepartments(member, ctx.departments);
+  const { wanted, main } = ctx.departments ? wantedDepartments(member, ctx.departments) : { wanted: new Map<string, boolean>(), main: null };
   const meta = { unionId: member.unionId, corpId: ctx.corpId ?? null, userid: member.userid, nick: member.name };
   const collisions: Collision[] = [];
 
   if (!state) {
-    const userId = await writeTransaction(db, async (transaction) => {
+    const userId = await inTransaction(async (transaction) => {
       const values: Record<string, unknown> = { nickname: member.name };
       for (const [field, value] of [['phone', phone], ['email', email]] as const) {
         if (!value) continue;
         if (await freeValue(ctx, field, value, dingTalkPhone, undefined, transaction)) values[field] = value;
         else collisions.push({ userid: member.userid, field });
+      }
+      if (ctx.departments && wanted.size) {
+        // With the user, in one write: the association's rows are made together and plugin-departments accepts a
+        // main department among them; per-row creates cost a save hook each (the main department, a cache key).
+        values.departments = [...wanted.keys()];
+        values.mainDepartmentId = main;
       }
       const user = (await db.getRepository('users').create({ values, transaction })) as Model;
       const id = user.get('id') as number;
@@ -114,7 +128,10 @@ export async function applyMember(
         values: { authenticator: ctx.authenticatorName, userId: id, uuid: member.unionId, nickname: member.name, avatar: '', meta: { ...meta, openId: null } },
         transaction,
       });
-      await writeMemberships(db, id, new Map(), wanted, main, null, transaction);
+      const owned = [...wanted].filter(([, isOwner]) => isOwner).map(([departmentId]) => departmentId);
+      if (owned.length) {
+        await db.getRepository('departmentsUsers').update({ filter: { userId: id, departmentId: { $in: owned } }, values: { isOwner: true }, transaction });
+      }
       return id;
     });
     return { outcome: 'created', userId, collisions };
@@ -133,12 +150,13 @@ export async function applyMember(
   const oldMeta = (link.get('meta') ?? {}) as Record<string, unknown>;
   const metaChanged = (Object.keys(meta) as Array<keyof typeof meta>).some((key) => meta[key] !== null && oldMeta[key] !== meta[key]);
   const membershipChanged =
-    wanted.size !== state.departments.size ||
+    ctx.departments !== undefined &&
+    (wanted.size !== state.departments.size ||
     [...wanted].some(([id, owner]) => state.departments.get(id) !== owner) ||
-    String(user.get('mainDepartmentId') ?? '') !== String(main ?? '');
+    String(user.get('mainDepartmentId') ?? '') !== String(main ?? ''));
   if (!Object.keys(userChanges).length && !metaChanged && !membershipChanged) return { outcome: 'unchanged', userId, collisions };
 
-  await writeTransaction(db, async (transaction) => {
+  await inTransaction(async (transaction) => {
     for (const field of ['phone', 'email'] as const) {
       if (!(field in userChanges)) continue;
       if (!(await freeValue(ctx, field, userChanges[field] as string, dingTalkPhone, userId, transaction))) {

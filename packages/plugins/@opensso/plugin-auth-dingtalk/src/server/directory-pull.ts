@@ -57,8 +57,6 @@ export interface PullInput {
   calls: CallOptions;
   /** The department the sync starts from (default the root). */
   rootDeptId?: number;
-  /** Also the sub-departments' members; false reads only the root department's own members. */
-  withDepartments: boolean;
   qps?: number;
   /** Backoff before the n-th retry of a throttled call: base * 2^(n-1) ms. */
   backoffBaseMs?: number;
@@ -100,13 +98,12 @@ export async function pullDirectory(input: PullInput): Promise<DirectorySnapshot
   };
 
   const departments: DirectoryDepartment[] = [{ deptId: root, name: '', parentId: undefined }];
-  if (input.withDepartments) {
-    // Breadth-first: a parent is always listed (and written) before its children.
-    for (let i = 0; i < departments.length; i += 1) {
-      const children: DingTalkDepartment[] = await call((token) => listSubDepartments(input.hosts, token, departments[i].deptId, input.calls));
-      for (const child of children) departments.push({ deptId: child.dept_id, name: child.name, parentId: departments[i].deptId });
-      input.onProgress?.({ departments: departments.length, members: 0, calls: stats.calls });
-    }
+  // Breadth-first: a parent is always listed (and written) before its children. Walked even when departments are
+  // not synced: members are listed per department.
+  for (let i = 0; i < departments.length; i += 1) {
+    const children: DingTalkDepartment[] = await call((token) => listSubDepartments(input.hosts, token, departments[i].deptId, input.calls));
+    for (const child of children) departments.push({ deptId: child.dept_id, name: child.name, parentId: departments[i].deptId });
+    input.onProgress?.({ departments: departments.length, members: 0, calls: stats.calls });
   }
 
   const members = new Map<string, DirectoryMember>();

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { NAMESPACE } from '../constants';
 import { messageKey } from '../errors';
 import type { AppTokenCache } from './app-token';
+import type { LockLike } from './one-time-store';
 import { readAuthenticator } from './authenticators';
 import { hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
 import { LEAVER_ACTIONS } from './directory-leavers';
@@ -22,7 +23,6 @@ import { runDirectorySync, type SyncReport } from './directory-sync';
 import { readOptions } from './options';
 import { isEncodingAesKey } from './push-crypto';
 import { withDirectoryLock } from './directory-lock';
-import type { LockLike } from './one-time-store';
 import { asSignInError, SignInError } from './sign-in-error';
 
 export const SYNC_SOURCE_TYPE = 'dingtalk';
@@ -71,6 +71,8 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache, lock: LockLik
         const options = readOptions(authenticator.options);
         const calls = { timeoutMs: timeoutFromEnv() };
         const sourceName = this.instance.get('name') as string;
+        // One writer of a source at a time (on every node when the cache is Redis): two syncs at once would both
+        // create the departments neither has mapped yet; events wait for the sync too.
         this.report = await withDirectoryLock(lock, sourceName, () => runDirectorySync(
           { db: ctx.db, app: ctx.app, appTokens, hosts: hostsFromEnv(), calls },
           {
@@ -81,7 +83,7 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache, lock: LockLik
             rootDeptId: settings.rootDeptId,
             syncDepartments: settings.syncDepartments,
             leavers: settings.leavers,
-            sourceName: this.instance.get('name') as string,
+            sourceName,
           },
         ));
         ctx.logger?.info?.('dingtalk: directory sync finished', { source: this.instance.get('name'), ...this.report });

@@ -14,6 +14,7 @@ import type { CallOptions, DingTalkHosts } from './dingtalk-api';
 import { syncDepartments, type DepartmentCounts } from './directory-departments';
 import { hasLeft, knownMember, lockOut, restore, type LeaverAction } from './directory-leavers';
 import { isUniqueViolation } from './db-errors';
+import { writeTransaction } from './write-transaction';
 import { applyMember, loadMemberStates, type Collision, type MemberContext, type MemberState } from './directory-members';
 import { pullDirectory, ROOT_DEPT_ID, type DirectoryMember } from './directory-pull';
 
@@ -65,6 +66,12 @@ async function applyMemberOnce(context: MemberContext, member: DirectoryMember, 
   }
 }
 
+/**
+ * Members written per transaction: one commit per member is most of a large first sync's time on SQLite; a batch
+ * holds SQLite's single writer for a fraction of a second, which a sign-in meanwhile waits for.
+ */
+const MEMBERS_PER_TRANSACTION = 25;
+
 export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): Promise<SyncReport> {
   const rootDeptId = settings.rootDeptId ?? ROOT_DEPT_ID;
   const snapshot = await pullDirectory({
@@ -73,7 +80,6 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     hosts: deps.hosts,
     calls: deps.calls,
     rootDeptId,
-    withDepartments: settings.syncDepartments,
     backoffBaseMs: deps.backoffBaseMs,
   });
 
@@ -95,12 +101,14 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
   const context = {
     db: deps.db,
     authenticatorName: settings.authenticatorName,
-    departments: departments.map,
+    // Departments off: memberships are the admin's, left as they are.
+    departments: settings.syncDepartments ? departments.map : undefined,
     defaultCountryCode: settings.defaultCountryCode,
     corpId: settings.corpId,
   };
   const seen = new Set<string>();
   const leavers: Model[] = [];
+  const active: DirectoryMember[] = [];
   for (const member of snapshot.members) {
     seen.add(member.unionId);
     const state = states.get(member.unionId);
@@ -111,13 +119,30 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     }
     // Back in the directory: lifted first, so that the member's write starts from the link as it is now.
     if (state && settings.leavers === 'lockOut' && (await restore(deps.db, settings.authenticatorName, state.link))) report.leavers.returned += 1;
-    const result = await applyMemberOnce(context, member, state);
-    report.users[result.outcome] += 1;
-    report.collisions.push(...result.collisions);
+    active.push(member);
+  }
+  for (let i = 0; i < active.length; i += MEMBERS_PER_TRANSACTION) {
+    const batch = active.slice(i, i + MEMBERS_PER_TRANSACTION);
+    let results: Awaited<ReturnType<typeof applyMember>>[];
+    try {
+      results = await writeTransaction(deps.db, async (transaction) => {
+        const done = [];
+        for (const member of batch) done.push(await applyMember(context, member, states.get(member.unionId), transaction));
+        return done;
+      });
+    } catch {
+      // One member's write failed and the batch rolled back: each on its own, so only that one can fail the sync.
+      results = [];
+      for (const member of batch) results.push(await applyMemberOnce(context, member, states.get(member.unionId)));
+    }
+    for (const result of results) {
+      report.users[result.outcome] += 1;
+      report.collisions.push(...result.collisions);
+    }
   }
 
   // Gone from the directory: only decidable for the whole organization, not for a sub-tree or one department.
-  if (rootDeptId === ROOT_DEPT_ID && settings.syncDepartments) {
+  if (rootDeptId === ROOT_DEPT_ID) {
     for (const [unionId, state] of states) if (!seen.has(unionId) && knownMember(state.link)) leavers.push(state.link);
   }
   for (const link of leavers) {

@@ -198,6 +198,46 @@ describe('a full sync of the DingTalk directory', () => {
   });
 });
 
+describe('two syncs at once', () => {
+  it('a second "Sync now" during the first waits for it, and nothing is created twice', async () => {
+    h.emulator.directory().addDepartment({ dept_id: 40, name: 'Twice', parent_id: 1 });
+    h.emulator.directory().addMember({ userid: 'twice', unionid: 'ds-union-twice', name: 'Twice', dept_id_list: [40] });
+    const source = (await h.app.db.getRepository('userDataSyncSources').findOne({ filter: { name: 'dingtalk-directory' } })) as Model;
+    const before = await h.app.db.getRepository('userDataSyncTasks').count({ filter: { sourceId: source.get('id') } });
+    await Promise.all([1, 2].map(() => admin.post('/api/userData:pull').query({ name: 'dingtalk-directory' })));
+    for (;;) {
+      const tasks = (await h.app.db.getRepository('userDataSyncTasks').find({ filter: { sourceId: source.get('id') }, sort: ['-id'], limit: 2 })) as Model[];
+      const count = await h.app.db.getRepository('userDataSyncTasks').count({ filter: { sourceId: source.get('id') } });
+      if (count === before + 2 && tasks.every((task) => ['success', 'failed'].includes(task.get('status') as string))) {
+        expect(tasks.map((task) => task.get('status'))).toEqual(['success', 'success']);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await h.app.db.getRepository('departments').count({ filter: { title: 'Twice' } })).toBe(1);
+    expect(await h.app.db.getRepository('usersAuthenticators').count({ filter: { authenticator: 'dingtalk', uuid: 'ds-union-twice' } })).toBe(1);
+  });
+});
+
+describe('departments off', () => {
+  it('syncs every member of every department but leaves departments and memberships to the admin', async () => {
+    const zhangsan = (await userOf(ZHANGSAN.unionid))!;
+    const before = await membershipOf(zhangsan);
+    const departments = await h.app.db.getRepository('departments').count();
+    await setSource({ syncDepartments: false });
+    h.emulator.directory().addMember({ userid: 'deep', unionid: 'ds-union-deep', name: 'Deep', dept_id_list: [30] });
+    h.emulator.directory().updateMember('zhangsan01', { dept_id_list: [20], leader_dept_ids: [] });
+    const task = await syncNow();
+    expect(task.status, task.message).toBe('success');
+    expect(task.message).toContain('Users: 1 created, 0 updated');
+    expect(await membershipOf((await userOf('ds-union-deep'))!)).toEqual({ departments: {}, main: null });
+    expect(await membershipOf(zhangsan)).toEqual(before);
+    expect(await h.app.db.getRepository('departments').count()).toBe(departments);
+    h.emulator.directory().updateMember('zhangsan01', { dept_id_list: ZHANGSAN.dept_id_list, leader_dept_ids: ZHANGSAN.leader_dept_ids });
+    await setSource({});
+  });
+});
+
 describe('leavers', () => {
   it('with "only report", a leaver is counted and keeps their access', async () => {
     const { signIn } = await signInWithDingTalk(h, 'zhangsan');
