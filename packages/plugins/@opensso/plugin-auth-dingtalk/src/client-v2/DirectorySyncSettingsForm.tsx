@@ -3,6 +3,7 @@ import { Alert, Form, Input } from 'antd';
 import React, { useEffect } from 'react';
 import { AuthenticatorSelect, directorySyncTexts, LeaversRadios, SYNC_DEFAULTS } from '../client/directory-sync-fields';
 import { useDingTalkTranslation } from '../client/locale';
+import { CallbackUrl, DEFAULT_EVENT_MODE, directoryEventTexts, EventModeRadios } from '../client/directory-events-fields';
 import { OptionSwitch } from '../client/settings-fields';
 
 /**
@@ -15,8 +16,11 @@ export function DirectorySyncSettingsForm() {
   const form = Form.useFormInstance();
   const app = useApp();
   const loaded = Form.useWatch('options', { form, preserve: true });
+  const events = directoryEventTexts(t);
+  const mode = Form.useWatch(['options', 'events'], { form, preserve: true });
+  const name = Form.useWatch('name', { form, preserve: true });
   useEffect(() => {
-    for (const [key, value] of Object.entries(SYNC_DEFAULTS)) {
+    for (const [key, value] of Object.entries({ ...SYNC_DEFAULTS, events: DEFAULT_EVENT_MODE })) {
       if (form.getFieldValue(['options', key]) === undefined) form.setFieldValue(['options', key], value);
     }
   }, [form, loaded]);
@@ -34,6 +38,19 @@ export function DirectorySyncSettingsForm() {
       </Form.Item>
       <Form.Item name={['options', 'leavers']} label={texts.leavers}>
         <LeaversRadios />
+      </Form.Item>
+      <Form.Item name={['options', 'events']} label={events.events} extra={events.eventsHelp}>
+        <EventModeRadios />
+      </Form.Item>
+      {/* Push mode only; hidden (still mounted) otherwise, so that saving keeps them. */}
+      <Form.Item name={['options', 'pushToken']} label={events.pushToken} extra={events.pushKeysHelp} hidden={mode !== 'push'}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item name={['options', 'pushAesKey']} label={events.pushAesKey} hidden={mode !== 'push'} rules={[{ pattern: /^([A-Za-z0-9]{43})?$/ }]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item label={events.callbackUrl} extra={events.callbackUrlHelp} hidden={mode !== 'push'}>
+        <CallbackUrl api={app.apiClient} source={typeof name === 'string' && name ? name : undefined} />
       </Form.Item>
     </>
   );

@@ -1,8 +1,10 @@
 import type { ISchema } from '@formily/json-schema';
+import { useForm } from '@formily/react';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
 import { Alert, Input } from 'antd';
 import React, { useMemo } from 'react';
 import { AuthenticatorSelect, directorySyncTexts, LeaversRadios, SYNC_DEFAULTS } from './directory-sync-fields';
+import { CallbackUrl, DEFAULT_EVENT_MODE, directoryEventTexts, EventModeRadios } from './directory-events-fields';
 import { useDingTalkTranslation } from './locale';
 import { OptionSwitch } from './settings-fields';
 
@@ -15,6 +17,11 @@ export function DirectorySyncSettingsForm() {
   const api = useAPIClient();
   const schema = useMemo<ISchema>(() => {
     const texts = directorySyncTexts(t);
+    const events = directoryEventTexts(t);
+    const pushOnly = {
+      'x-decorator': 'FormItem',
+      'x-reactions': { dependencies: ['.events'], fulfill: { state: { display: '{{$deps[0] === "push" ? "visible" : "hidden"}}' } } },
+    };
     return {
       type: 'object',
       properties: {
@@ -52,13 +59,46 @@ export function DirectorySyncSettingsForm() {
           'x-decorator': 'FormItem',
           'x-component': 'DingTalkLeavers',
         },
+        events: {
+          type: 'string',
+          title: events.events,
+          description: events.eventsHelp,
+          default: DEFAULT_EVENT_MODE,
+          'x-decorator': 'FormItem',
+          'x-component': 'DingTalkEventModes',
+        },
+        // Push mode only; hidden (not removed) otherwise, so that saving keeps them.
+        pushToken: { ...pushOnly, type: 'string', title: events.pushToken, description: events.pushKeysHelp, 'x-component': 'Input', 'x-component-props': { autoComplete: 'off' } },
+        pushAesKey: {
+          ...pushOnly,
+          type: 'string',
+          title: events.pushAesKey,
+          'x-component': 'Input',
+          'x-component-props': { autoComplete: 'off' },
+          'x-validator': { pattern: '^([A-Za-z0-9]{43})?$' },
+        },
+        callbackUrl: { ...pushOnly, type: 'void', title: events.callbackUrl, description: events.callbackUrlHelp, 'x-component': 'DingTalkCallbackUrl', 'x-component-props': { api } },
       },
     };
   }, [t, api]);
   return (
     <SchemaComponent
       schema={schema}
-      components={{ Alert, Input, DingTalkAuthenticatorSelect: AuthenticatorSelect, DingTalkSwitch: OptionSwitch, DingTalkLeavers: LeaversRadios }}
+      components={{
+        Alert,
+        Input,
+        DingTalkAuthenticatorSelect: AuthenticatorSelect,
+        DingTalkSwitch: OptionSwitch,
+        DingTalkLeavers: LeaversRadios,
+        DingTalkEventModes: EventModeRadios,
+        DingTalkCallbackUrl: SourceCallbackUrl,
+      }}
     />
   );
+}
+
+/** The Callback URL of the source being edited: its name is a field of the drawer's form, outside `options`. It works once the source is saved. */
+function SourceCallbackUrl({ api }: { api: Parameters<typeof CallbackUrl>[0]['api'] }) {
+  const form = useForm<{ name?: string }>();
+  return <CallbackUrl api={api} source={form.values.name || undefined} />;
 }

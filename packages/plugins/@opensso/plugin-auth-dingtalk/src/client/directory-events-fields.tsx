@@ -42,7 +42,7 @@ export function directoryEventTexts(t: (key: string) => string) {
     pushKeysHelp: t("The Token and aes_key of the app's event subscription in the DingTalk developer console."),
     callbackUrl: t('Callback URL'),
     callbackUrlHelp: t('Enter this URL as the request URL of the event subscription in the DingTalk developer console.'),
-    callbackUrlAfterSave: t('Save the source first: its Callback URL contains its name.'),
+    callbackUrlAfterSave: t('Name the source and save it: its Callback URL contains its name.'),
   };
 }
 
