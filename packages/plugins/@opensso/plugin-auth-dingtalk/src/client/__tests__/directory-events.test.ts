@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackUrlFromBody, callbackUrlRequest, eventModeOf } from '../directory-events-fields';
+import { callbackUrlFromBody, callbackUrlRequest, eventModeOf } from '../directory-events';
 
 describe('directory events settings', () => {
   it('reads the mode, Stream for anything unknown', () => {
