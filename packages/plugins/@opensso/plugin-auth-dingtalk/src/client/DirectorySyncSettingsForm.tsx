@@ -4,7 +4,12 @@ import { Alert, Input } from 'antd';
 import React, { useMemo } from 'react';
 import { AuthenticatorSelect, directorySyncTexts, LeaversRadios, SYNC_DEFAULTS } from './directory-sync-fields';
 import { useDingTalkTranslation } from './locale';
-import { OptionSwitch } from './settings-fields';
+import { OptionSwitch, type FieldProps } from './settings-fields';
+
+/** The API client from the page, not through the schema: formily makes component props observable copies. */
+function AuthenticatorField(props: FieldProps<string>) {
+  return <AuthenticatorSelect {...props} api={useAPIClient()} />;
+}
 
 /**
  * The "DingTalk" source's settings in user-data-sync's v1 drawer (Users & Permissions → Synchronization), rendered
@@ -12,7 +17,6 @@ import { OptionSwitch } from './settings-fields';
  */
 export function DirectorySyncSettingsForm() {
   const { t } = useDingTalkTranslation();
-  const api = useAPIClient();
   const schema = useMemo<ISchema>(() => {
     const texts = directorySyncTexts(t);
     return {
@@ -26,7 +30,6 @@ export function DirectorySyncSettingsForm() {
           required: true,
           'x-decorator': 'FormItem',
           'x-component': 'DingTalkAuthenticatorSelect',
-          'x-component-props': { api },
         },
         rootDeptId: {
           type: 'string',
@@ -54,11 +57,11 @@ export function DirectorySyncSettingsForm() {
         },
       },
     };
-  }, [t, api]);
+  }, [t]);
   return (
     <SchemaComponent
       schema={schema}
-      components={{ Alert, Input, DingTalkAuthenticatorSelect: AuthenticatorSelect, DingTalkSwitch: OptionSwitch, DingTalkLeavers: LeaversRadios }}
+      components={{ Alert, Input, DingTalkAuthenticatorSelect: AuthenticatorField, DingTalkSwitch: OptionSwitch, DingTalkLeavers: LeaversRadios }}
     />
   );
 }
