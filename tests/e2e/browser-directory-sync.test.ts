@@ -55,6 +55,11 @@ describe('the DingTalk source of Synchronization', () => {
   });
 
   afterAll(async () => {
+    // The files after this one see the sign-in page and the emulator as they were.
+    if (token) {
+      await appApi(token, `userDataSyncSources:destroy?filter=${encodeURIComponent(JSON.stringify({ name: SOURCE }))}`, {});
+      await appApi(token, `authenticators:destroy?filter=${encodeURIComponent(JSON.stringify({ name: AUTH }))}`, {});
+    }
     await fetch(`${emulatorUrl}/__emulator/directory`, { method: 'DELETE' });
     await browser?.close();
   });
