@@ -6,7 +6,12 @@ import React, { useMemo } from 'react';
 import { AuthenticatorSelect, directorySyncTexts, LeaversRadios, SYNC_DEFAULTS } from './directory-sync-fields';
 import { CallbackUrl, DEFAULT_EVENT_MODE, directoryEventTexts, EventModeRadios } from './directory-events-fields';
 import { useDingTalkTranslation } from './locale';
-import { OptionSwitch } from './settings-fields';
+import { OptionSwitch, type FieldProps } from './settings-fields';
+
+/** The API client from the page, not through the schema: formily makes component props observable copies. */
+function AuthenticatorField(props: FieldProps<string>) {
+  return <AuthenticatorSelect {...props} api={useAPIClient()} />;
+}
 
 /**
  * The "DingTalk" source's settings in user-data-sync's v1 drawer (Users & Permissions → Synchronization), rendered
@@ -14,7 +19,6 @@ import { OptionSwitch } from './settings-fields';
  */
 export function DirectorySyncSettingsForm() {
   const { t } = useDingTalkTranslation();
-  const api = useAPIClient();
   const schema = useMemo<ISchema>(() => {
     const texts = directorySyncTexts(t);
     const events = directoryEventTexts(t);
@@ -33,7 +37,6 @@ export function DirectorySyncSettingsForm() {
           required: true,
           'x-decorator': 'FormItem',
           'x-component': 'DingTalkAuthenticatorSelect',
-          'x-component-props': { api },
         },
         rootDeptId: {
           type: 'string',
@@ -77,17 +80,17 @@ export function DirectorySyncSettingsForm() {
           'x-component-props': { autoComplete: 'off' },
           'x-validator': { pattern: '^([A-Za-z0-9]{43})?$' },
         },
-        callbackUrl: { ...pushOnly, type: 'void', title: events.callbackUrl, description: events.callbackUrlHelp, 'x-component': 'DingTalkCallbackUrl', 'x-component-props': { api } },
+        callbackUrl: { ...pushOnly, type: 'void', title: events.callbackUrl, description: events.callbackUrlHelp, 'x-component': 'DingTalkCallbackUrl' },
       },
     };
-  }, [t, api]);
+  }, [t]);
   return (
     <SchemaComponent
       schema={schema}
       components={{
         Alert,
         Input,
-        DingTalkAuthenticatorSelect: AuthenticatorSelect,
+        DingTalkAuthenticatorSelect: AuthenticatorField,
         DingTalkSwitch: OptionSwitch,
         DingTalkLeavers: LeaversRadios,
         DingTalkEventModes: EventModeRadios,
@@ -98,7 +101,8 @@ export function DirectorySyncSettingsForm() {
 }
 
 /** The Callback URL of the source being edited: its name is a field of the drawer's form, outside `options`. It works once the source is saved. */
-function SourceCallbackUrl({ api }: { api: Parameters<typeof CallbackUrl>[0]['api'] }) {
+function SourceCallbackUrl() {
   const form = useForm<{ name?: string }>();
-  return <CallbackUrl api={api} source={form.values.name || undefined} />;
+  // The API client from the host here, not through the schema: formily copies props and loses its methods.
+  return <CallbackUrl api={useAPIClient()} source={form.values.name || undefined} />;
 }

@@ -126,6 +126,7 @@ function reportMessage(ctx: Context, report: SyncReport): string {
     t(ctx, 'Leavers: {{lockedOut}} locked out, {{reported}} reported, {{returned}} back.', report.leavers),
     t(ctx, 'Changes: {{changes}}. DingTalk calls: {{calls}}.', report),
   ];
+  if (report.departmentsSkipped) lines.push(t(ctx, 'Departments were not synchronized: enable the Departments plugin.'));
   if (report.collisions.length) {
     const list = report.collisions.map((c) => `${c.userid} (${c.field})`).join(', ');
     lines.push(t(ctx, 'Not written because another user has the same value: {{list}}.', { list }));

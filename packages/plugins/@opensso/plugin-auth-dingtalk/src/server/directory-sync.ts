@@ -39,6 +39,8 @@ export interface SyncReport {
   changes: number;
   calls: number;
   throttled: number;
+  /** Departments were asked for but plugin-departments is not enabled. */
+  departmentsSkipped: boolean;
 }
 
 export interface SyncDeps {
@@ -83,7 +85,10 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     backoffBaseMs: deps.backoffBaseMs,
   });
 
-  const departments = settings.syncDepartments
+  // Departments need plugin-departments, which NocoBase does not enable by default: without it, users only.
+  const departmentsSkipped = settings.syncDepartments && !deps.db.hasCollection('departments');
+  const withDepartments = settings.syncDepartments && !departmentsSkipped;
+  const departments = withDepartments
     ? await syncDepartments(deps.db, settings.sourceName, snapshot.departments, rootDeptId)
     : { map: new Map<number, string>(), counts: { created: 0, updated: 0, removed: 0, unchanged: 0 }, removeGone: async () => undefined };
 
@@ -95,6 +100,7 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     changes: 0,
     calls: snapshot.calls,
     throttled: snapshot.throttled,
+    departmentsSkipped,
   };
 
   const states = await loadMemberStates(deps.db, settings.authenticatorName);
@@ -102,7 +108,7 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     db: deps.db,
     authenticatorName: settings.authenticatorName,
     // Departments off: memberships are the admin's, left as they are.
-    departments: settings.syncDepartments ? departments.map : undefined,
+    departments: withDepartments ? departments.map : undefined,
     defaultCountryCode: settings.defaultCountryCode,
     corpId: settings.corpId,
   };
