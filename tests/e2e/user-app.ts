@@ -79,6 +79,8 @@ export async function startUserApp(options: {
   enablePlugin(env, pluginName, dir);
   // Sub-applications, as admins run them (browser-sub-app.test.ts creates one through the API).
   enablePlugin(env, '@nocobase/plugin-multi-app-manager', dir);
+  // Departments, which the DingTalk directory sync writes (browser-directory-sync.test.ts); not enabled by default.
+  enablePlugin(env, '@nocobase/plugin-departments', dir);
   const child = await start({ ...env, ...options.startEnv }, { cwd: dir, logFile });
   return {
     dir,

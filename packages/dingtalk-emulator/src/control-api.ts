@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { deliverPush } from './directory-events';
 import { BodyError, readJson, sendHtml, sendJson, sendText } from './http';
 import { JsapiError, mintInClientCode, renderJsapiBridge, renderPcClientPage, type BridgeDefaults } from './jsapi';
 import { escapeHtml } from './login-page';
 import { FaultError, parseFault } from './faults';
+import { handleDirectoryControl } from './directory-control';
 import { findPerson, listOrganizations } from './organizations';
 import type { EmulatorState, RequestContext } from './state';
 import { inboxOf, openNotice, renderInbox } from './work-notices';
@@ -19,6 +21,9 @@ export function resetState(state: EmulatorState): void {
   state.inClientCodes.clear();
   state.customIdentities.clear();
   state.workNotices.clear();
+  state.stream.reset();
+  state.directoryEvents = undefined;
+  state.pushLog.length = 0;
 }
 
 /**
@@ -103,6 +108,61 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
     }
     case 'GET /work-notifications':
       return sendJson(res, 200, [...state.workNotices.tasks.values()]);
+    case 'GET /stream/connections':
+      return sendJson(res, 200, state.stream.listConnections());
+    case 'GET /stream/events':
+      return sendJson(res, 200, state.stream.listEvents());
+    case 'POST /stream/events': {
+      const body = (await readJson(req, '{ eventType, data, clientId?, corpId?, eventId? }', { object: true })) as Record<string, unknown>;
+      if (typeof body.eventType !== 'string' || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+        return sendJson(res, 400, { error: 'eventType (string) and data (object) are required' });
+      }
+      const text = (name: string): string | undefined => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
+      try {
+        return sendJson(res, 200, state.stream.publish({
+          clientId: text('clientId') ?? state.clients[0].clientId,
+          eventType: body.eventType,
+          data: body.data as Record<string, unknown>,
+          corpId: text('corpId'),
+          eventId: text('eventId'),
+        }));
+      } catch (error) {
+        return sendJson(res, 400, { error: (error as Error).message });
+      }
+    }
+    case 'POST /stream/drop': {
+      const body = (await readJson(req, '{ clientId? }', { object: true })) as Record<string, unknown>;
+      return sendJson(res, 200, { dropped: state.stream.drop(typeof body.clientId === 'string' ? body.clientId : undefined) });
+    }
+    case 'PUT /stream/outage': {
+      const body = (await readJson(req, '{ on: boolean }', { object: true })) as Record<string, unknown>;
+      state.stream.refuseConnections(body.on === true);
+      return sendJson(res, 200, { on: body.on === true });
+    }
+    case 'POST /push/events': {
+      // DingTalk's HTTP push: the event encrypted and POSTed to the receiver's callback URL (event-push.ts).
+      const body = (await readJson(req, '{ url, token, aesKey, owner, event, tamper? }', { object: true })) as Record<string, unknown>;
+      const { url, token, aesKey, owner, event, tamper } = body;
+      if ([url, token, aesKey, owner].some((value) => typeof value !== 'string') || typeof event !== 'object' || event === null) {
+        return sendJson(res, 400, { error: 'url, token, aesKey, owner (strings) and event (object) are required' });
+      }
+      const target = { url, token, aesKey, owner } as { url: string; token: string; aesKey: string; owner: string };
+      const record = await deliverPush(state, target, event as Record<string, unknown>, tamper === 'signature' || tamper === 'stale' || tamper === 'owner' ? tamper : undefined);
+      return sendJson(res, 200, record);
+    }
+    case 'PUT /directory-events': {
+      // The app's event subscription: {mode: 'stream'}, {mode: 'push', url, token, aesKey, owner} or {mode: 'off'}.
+      const body = (await readJson(req, '{ mode, url?, token?, aesKey?, owner? }', { object: true })) as Record<string, unknown>;
+      const { mode, url, token, aesKey, owner } = body;
+      if (mode === 'stream') state.directoryEvents = { mode };
+      else if (mode === 'off') state.directoryEvents = undefined;
+      else if (mode === 'push' && [url, token, aesKey, owner].every((value) => typeof value === 'string' && value !== '')) {
+        state.directoryEvents = { mode, target: { url, token, aesKey, owner } as { url: string; token: string; aesKey: string; owner: string } };
+      } else return sendJson(res, 400, { error: 'mode must be stream, off, or push with url, token, aesKey and owner' });
+      return sendJson(res, 200, { mode });
+    }
+    case 'GET /push/log':
+      return sendJson(res, 200, state.pushLog);
     case 'POST /reset':
       resetState(state);
       return sendJson(res, 200, { ok: true });
@@ -130,6 +190,7 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
     res.end();
     return;
   }
+  if (await handleDirectoryControl(ctx, route)) return;
   const avatar = /^GET \/avatar\/([^/]+)\.svg$/.exec(route);
   if (avatar) {
     return sendText(res, 200, 'image/svg+xml', avatarSvg(state, decodeURIComponent(avatar[1])));

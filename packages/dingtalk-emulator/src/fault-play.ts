@@ -75,6 +75,16 @@ function badJsonBody(fault: Fault, endpoint: ApiEndpoint): unknown {
       'wrong-types': { ...ok, send_result: { unread_user_id_list: 'zhangsan01', read_user_id_list: 1 } },
       'missing-field': { ...ok },
     },
+    deptListSub: {
+      array: [{ ...ok, result: [{ dept_id: 2, name: 'x', parent_id: 1 }] }],
+      'wrong-types': { ...ok, result: [{ dept_id: '2', name: 42, parent_id: null }] },
+      'missing-field': { ...ok, result: [{ name: 'Department 2', parent_id: 1 }] },
+    },
+    userList: {
+      array: [{ ...ok, result: { has_more: false, list: [] } }],
+      'wrong-types': { ...ok, result: { has_more: 'no', next_cursor: '100', list: [{ userid: 1001, unionid: 12345, active: 'yes' }] } },
+      'missing-field': { ...ok, result: { has_more: false, list: [{ userid: 'zhangsan01', name: '张三', active: true }] } },
+    },
   };
   return bodies[endpoint][variant];
 }

@@ -33,6 +33,8 @@ export const API_ENDPOINTS = [
   'userGet', // POST /topapi/v2/user/get
   'asyncsend', // POST /topapi/message/corpconversation/asyncsend_v2
   'getsendresult', // POST /topapi/message/corpconversation/getsendresult
+  'deptListSub', // POST /topapi/v2/department/listsub
+  'userList', // POST /topapi/v2/user/list
 ] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 
@@ -40,7 +42,7 @@ export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 export const FAULT_ENDPOINTS = [...API_ENDPOINTS, 'topapi', '*'] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 
-export const TOPAPI_ENDPOINTS: readonly ApiEndpoint[] = ['getuserinfo', 'getbyunionid', 'userGet', 'asyncsend', 'getsendresult'];
+export const TOPAPI_ENDPOINTS: readonly ApiEndpoint[] = ['getuserinfo', 'getbyunionid', 'userGet', 'asyncsend', 'getsendresult', 'deptListSub', 'userList'];
 /** Endpoints on the old host: they answer errors as HTTP 200 `{ errcode, errmsg }`. */
 export const OAPI_ENDPOINTS: readonly ApiEndpoint[] = ['gettoken', ...TOPAPI_ENDPOINTS];
 
@@ -88,10 +90,12 @@ export function modeAppliesTo(mode: FaultMode, endpoint: ApiEndpoint): boolean {
   switch (mode) {
     case 'no-mobile':
       // Only the two answers that carry a phone number.
-      return endpoint === 'me' || endpoint === 'userGet';
+      return endpoint === 'me' || endpoint === 'userGet' || endpoint === 'userList';
     case 'token-invalid':
-    case 'not-member':
       return TOPAPI_ENDPOINTS.includes(endpoint);
+    case 'not-member':
+      // A person's answer; the directory listings have no one person to be missing.
+      return endpoint === 'getuserinfo' || endpoint === 'getbyunionid' || endpoint === 'userGet';
     case 'errcode':
       return OAPI_ENDPOINTS.includes(endpoint);
     default:

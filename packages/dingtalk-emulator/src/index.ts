@@ -8,8 +8,12 @@ import { listOrganizations, type OrganizationInfo } from './organizations';
 import { Recorder, type LogEntry } from './recorder';
 import { DEFAULT_CORP_ID } from './responses';
 import { createEmulatorServer } from './server';
+import { directoryControl, type DirectoryControl } from './directory-control';
 import type { Client, EmulatorState } from './state';
 import { inboxOf, WorkNoticeStore, type SendTask, type WorkNotice } from './work-notices';
+import { deliverPush, type DirectoryEventsMode, type PushRecord } from './directory-events';
+import type { PushTamper, PushTarget } from './event-push';
+import { createStreamGateway, type PublishRequest, type StreamConnectionInfo, type StreamEventRecord, type StreamGatewayOptions } from './stream-gateway';
 
 export type { Identity, OrgMembership } from './identities';
 export type { Fault, FaultMode, FaultEndpoint, ApiEndpoint, BadJsonVariant } from './faults';
@@ -24,6 +28,10 @@ export {
   MAX_PER_USER_PER_DAY,
   MAX_USERIDS_PER_CALL,
 } from './work-notices';
+export type { PublishRequest, StreamConnectionInfo, StreamEventRecord, StreamGatewayOptions } from './stream-gateway';
+export { STREAM_CONNECT_PATH, STREAM_OPEN_PATH } from './stream-gateway';
+export type { DirectoryEventsMode, PushRecord } from './directory-events';
+export { decryptMessage, encryptMessage, pushEvent, type PushResult, type PushTamper, type PushTarget } from './event-push';
 export type { OrganizationInfo } from './organizations';
 export type { MintRequest, MintedCode, BridgeDefaults } from './jsapi';
 export type {
@@ -52,6 +60,10 @@ export {
 export { ACCESS_TOKEN_HEADER, APP_TOKEN_PATH, ME_PATH, TOKEN_PATH } from './openapi';
 export { GETBYUNIONID_PATH, GETTOKEN_PATH, GETUSERINFO_PATH, USER_GET_PATH } from './oapi';
 export { APPROVE_PATH, AUTHORIZE_PATH } from './authorize';
+export type { DirDepartment, DirMember, GenerateOptions } from './directory';
+export type { DirectoryControl } from './directory-control';
+export { DirectoryError, generateDirectory, ROOT_DEPT_ID } from './directory';
+export { DEPT_LISTSUB_PATH, USER_LIST_MAX_SIZE, USER_LIST_PATH } from './directory-api';
 /** How the log names a code or token it saw, so a test can recognise one in its own logs. */
 export { shortHash } from './codes';
 export {
@@ -92,6 +104,13 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Lifetime of app access tokens (`/v1.0/oauth2/accessToken`, `/gettoken`); default 7200. */
   appTokenTtlSeconds?: number;
+  /** The Stream gateway's redelivery interval and attempts. */
+  stream?: StreamGatewayOptions;
+  /**
+   * DingTalk's QPS limit on the directory listings (`department/listsub`, `user/list`), per app and endpoint: a
+   * call beyond it in the same second answers errcode 90018. Default: no limit.
+   */
+  directoryQps?: number;
 }
 
 export interface Emulator {
@@ -117,6 +136,24 @@ export interface Emulator {
   workNotifications(): SendTask[];
   /** One person's work notifications, newest first (the inbox page `GET /__emulator/inbox/<identity>` shows them). */
   inbox(identity: string): WorkNotice[];
+  /** Stream gateway: sends an event to the app's open connections (or queues it until one opens). */
+  publishStreamEvent(request: Omit<PublishRequest, 'clientId'> & { clientId?: string }): StreamEventRecord;
+  streamEvents(): StreamEventRecord[];
+  streamConnections(): StreamConnectionInfo[];
+  /** Ends the app's Stream connections as a gateway restart would; returns how many. */
+  dropStreamConnections(clientId?: string): number;
+  /** While on, the Stream gateway is down (connections/open answers 503, sockets are refused). */
+  setStreamOutage(on: boolean): void;
+  /** Sends a frame as it is (garbled, say) on every open Stream connection. */
+  sendRawStreamFrame(text: string): void;
+  /** How directory changes made through `directory()` are delivered as events: Stream, HTTP push, or not (null). */
+  setDirectoryEvents(mode: DirectoryEventsMode | null): void;
+  /** Sends one event by HTTP push now, as DingTalk would, or forged (`tamper`); resolves with the receiver's answer. */
+  pushDirectoryEvent(target: PushTarget, event: Record<string, unknown>, tamper?: PushTamper): Promise<PushRecord>;
+  /** Every HTTP push sent, with the receiver's answer. */
+  pushLog(): PushRecord[];
+  /** An organization's directory (default the default app's), to read and change between two syncs. */
+  directory(corpId?: string): DirectoryControl;
 }
 
 function validateClients(clients: Client[]): EmulatorState['clients'] {
@@ -185,6 +222,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workNotices: new WorkNoticeStore(),
     baseUrl: () => baseUrl,
     timers: new Set(),
+    stream: createStreamGateway(clients, options.stream),
+    pushLog: [],
+    directories: new Map(),
+    directoryQps: options.directoryQps === undefined ? undefined : positive(options.directoryQps, 0, 'directoryQps'),
+    qpsWindows: new Map(),
   };
 
   const running = createEmulatorServer(state);
@@ -212,5 +254,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     mintJsapiCode: (request) => mintInClientCode(state, request),
     workNotifications: () => structuredClone([...state.workNotices.tasks.values()]),
     inbox: (identity) => structuredClone(inboxOf(state, identity)),
+    publishStreamEvent: (request) => state.stream.publish({ ...request, clientId: request.clientId ?? state.clients[0].clientId }),
+    streamEvents: () => state.stream.listEvents(),
+    streamConnections: () => state.stream.listConnections(),
+    dropStreamConnections: (clientId) => state.stream.drop(clientId),
+    setStreamOutage: (on) => state.stream.refuseConnections(on),
+    sendRawStreamFrame: (text) => state.stream.sendRaw(text),
+    setDirectoryEvents: (mode) => {
+      state.directoryEvents = mode ?? undefined;
+    },
+    pushDirectoryEvent: (target, event, tamper) => deliverPush(state, target, event, tamper),
+    pushLog: () => structuredClone(state.pushLog),
+    directory: (corpId) => directoryControl(state, corpId),
   };
 }

@@ -9,6 +9,7 @@ import { shortHash } from './codes';
 import type { ApiEndpoint } from './faults';
 import { answer, playFault } from './fault-play';
 import { parseJsonObject, readBody } from './http';
+import { directoryUserGet } from './directory-store';
 import { memberByUnionId, memberByUserid } from './organizations';
 import {
   getUserInfoResult,
@@ -59,15 +60,15 @@ async function readTopapiFields(ctx: RequestContext): Promise<Record<string, str
   return fields;
 }
 
-type App = EmulatorState['clients'][number];
+export type App = EmulatorState['clients'][number];
 
 /**
  * The common part of every topapi call: read the body, note who is calling, play a fault, then check
  * the app token (errcode 88) before handing over to the endpoint with the app and the body fields.
  */
-type TopapiHandler = (ctx: RequestContext, app: App, fields: Record<string, string>, options: { noMobile: boolean }) => void;
+export type TopapiHandler = (ctx: RequestContext, app: App, fields: Record<string, string>, options: { noMobile: boolean }) => void;
 
-function topapi(endpoint: ApiEndpoint, handle: TopapiHandler) {
+export function topapi(endpoint: ApiEndpoint, handle: TopapiHandler) {
   return async (ctx: RequestContext): Promise<void> => {
     const fields = await readTopapiFields(ctx);
     const token = ctx.url.searchParams.get('access_token') || fields.access_token || undefined;
@@ -120,6 +121,10 @@ export const handleGetByUnionId = topapi('getbyunionid', (ctx, app, fields) => {
 export const handleUserGet = topapi('userGet', (ctx, app, fields, options) => {
   if (!fields.userid) return answer(ctx, oapiErrors.missingParameter('userid'));
   ctx.entry.userid = fields.userid;
+  // An organization whose directory a test has read or changed answers from it (members added, changed, gone).
+  const fromDirectory = directoryUserGet(ctx.state, app.corpId, fields.userid, !options.noMobile);
+  if (fromDirectory === null) return answer(ctx, oapiErrors.userNotFound());
+  if (fromDirectory) return answer(ctx, oapiResult(fromDirectory));
   const member = memberByUserid(ctx.state, app.corpId, fields.userid);
   if (!member) return answer(ctx, oapiErrors.userNotFound());
   ctx.entry.identity = member.identity.id;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { APPROVE_PATH, AUTHORIZE_PATH, handleApprove, handleAuthorize } from './authorize';
 import { CONTROL_PREFIX, handleControl } from './control-api';
+import { DEPT_LISTSUB_PATH, handleDeptListSub, handleUserList, USER_LIST_PATH } from './directory-api';
 import { sendJson } from './http';
 import {
   GETBYUNIONID_PATH,
@@ -19,6 +20,7 @@ import { APP_TOKEN_PATH, handleAppAccessToken, handleMe, handleUserAccessToken, 
 import { errors } from './responses';
 import { ASYNCSEND_PATH, GETSENDRESULT_PATH, handleAsyncSend, handleGetSendResult } from './work-notices';
 import type { EmulatorState, Handler, RequestContext } from './state';
+import { STREAM_OPEN_PATH } from './stream-gateway';
 
 const routes: Record<string, Handler> = {
   [`GET ${AUTHORIZE_PATH}`]: handleAuthorize,
@@ -32,6 +34,9 @@ const routes: Record<string, Handler> = {
   [`POST ${USER_GET_PATH}`]: handleUserGet,
   [`POST ${ASYNCSEND_PATH}`]: handleAsyncSend,
   [`POST ${GETSENDRESULT_PATH}`]: handleGetSendResult,
+  [`POST ${STREAM_OPEN_PATH}`]: (ctx) => ctx.state.stream.handleOpen(ctx),
+  [`POST ${DEPT_LISTSUB_PATH}`]: handleDeptListSub,
+  [`POST ${USER_LIST_PATH}`]: handleUserList,
 };
 
 function route(method: string, path: string): Handler | undefined {
@@ -84,6 +89,8 @@ export function createEmulatorServer(state: EmulatorState): RunningServer {
       });
   });
 
+  server.on('upgrade', (req, socket, head: Buffer) => state.stream.handleUpgrade(req, socket, head));
+
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -93,6 +100,7 @@ export function createEmulatorServer(state: EmulatorState): RunningServer {
     new Promise((resolve, reject) => {
       for (const timer of state.timers) clearTimeout(timer);
       state.timers.clear();
+      state.stream.close();
       server.close((err) => (err ? reject(err) : resolve()));
       for (const socket of sockets) socket.destroy();
     });

@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Directory } from './directory';
 import type { AppTokenStore, CodeStore, InClientCodeStore, TokenStore } from './codes';
 import type { FaultSwitch } from './faults';
 import type { Identity } from './identities';
 import type { LogEntry, Recorder } from './recorder';
 import type { WorkNoticeStore } from './work-notices';
+import type { StreamGateway } from './stream-gateway';
+import type { DirectoryEventsMode, PushRecord } from './directory-events';
 
 /** An app registered "in the developer console". */
 export interface Client {
@@ -40,6 +43,17 @@ export interface EmulatorState {
   baseUrl(): string;
   /** Timers of delayed answers, cleared on close so a pending `slow` cannot keep the process alive. */
   timers: Set<NodeJS.Timeout>;
+  /** DingTalk's Stream gateway (event subscription over an outbound WebSocket). */
+  stream: StreamGateway;
+  /** How directory changes are delivered as events (the app's event subscription); none when undefined. */
+  directoryEvents?: DirectoryEventsMode;
+  /** Every HTTP push sent, with the receiver's answer. */
+  pushLog: PushRecord[];
+  /** Each organization's directory (departments and members), by corpId; seeded when first read. */
+  directories: Map<string, Directory>;
+  /** Directory listings allowed per app, endpoint and second before errcode 90018; 0 or undefined: no limit. */
+  directoryQps?: number;
+  qpsWindows: Map<string, { second: number; count: number }>;
 }
 
 export interface RequestContext {

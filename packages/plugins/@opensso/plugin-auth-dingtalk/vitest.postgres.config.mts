@@ -16,6 +16,7 @@ export default defineConfig({
       'src/server/__tests__/first-sign-in-load.test.ts',
       'src/server/__tests__/first-sign-in-scale.test.ts',
       'src/server/__tests__/queries.test.ts',
+      'src/server/__tests__/directory-sync.test.ts',
     ],
     globalSetup: ['src/server/__tests__/postgres-setup.ts'],
     env: { ...base.test?.env, DB_DIALECT: 'postgres', DB_STORAGE: '' },

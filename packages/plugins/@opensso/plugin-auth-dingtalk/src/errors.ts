@@ -63,6 +63,10 @@ export const ERROR_MESSAGES = {
   IN_APP_REFUSED:
     'DingTalk could not sign you in to this organization. Make sure you use DingTalk with an account of the organization, or sign in another way.',
   IN_APP_OUTDATED: 'This version of DingTalk cannot sign you in by itself. Update DingTalk, or sign in another way.',
+  DIRECTORY_LEFT: 'Your DingTalk account has left the organization or was deactivated in its directory, so it can no longer sign in here. Ask your administrator.',
+  SYNC_SOURCE_INVALID:
+    'The DingTalk directory sync is not configured correctly: choose an enabled DingTalk sign-in method whose Client ID and Client Secret are the organization app\'s AppKey and AppSecret.',
+  SYNC_STOPPED: 'The DingTalk directory sync stopped.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

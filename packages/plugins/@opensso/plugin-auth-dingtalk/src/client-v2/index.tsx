@@ -7,6 +7,7 @@ import { prefetchDingTalkJsapi } from '../client/jsapi-loader';
 import { watchSaveProblems } from '../client/save-problems';
 import { browserTicketLanding, type TicketLandingResult } from '../client/ticket-landing';
 import { AdminSettingsForm } from './AdminSettingsForm';
+import { DirectorySyncSettingsForm } from './DirectorySyncSettingsForm';
 import { SignInButton } from './SignInButton';
 
 /**
@@ -44,7 +45,15 @@ export class PluginAuthDingTalkClientV2 extends Plugin {
     watchSaveProblems(this.app.apiClient.axios);
     // As in v1: inside the DingTalk app with nobody signed in, fetch DingTalk's JSAPI while the page is loading.
     prefetchDingTalkJsapi(stripModernClientPrefix(this.app.getPublicPath()), Boolean(this.app.apiClient.auth.token));
+    // As in v1: the "DingTalk" source of Synchronization, when user-data-sync is enabled.
+    const userDataSync = this.app.pm.get('user-data-sync') as UserDataSyncClientV2 | undefined;
+    userDataSync?.registerType?.(AUTH_TYPE, { components: { AdminSettingsFormLoader: async () => ({ default: DirectorySyncSettingsForm }) } });
   }
 }
+
+/** plugin-user-data-sync 2.2.15 `dist/client-v2/types.d.ts`. */
+type UserDataSyncClientV2 = {
+  registerType?(sourceType: string, options: { components: { AdminSettingsFormLoader: () => Promise<{ default: () => JSX.Element }> } }): void;
+};
 
 export default PluginAuthDingTalkClientV2;

@@ -15,6 +15,8 @@ declare module '@nocobase/client-v2' {
 
   export class PluginManager {
     get<T extends abstract new (...args: never[]) => unknown>(plugin: T): InstanceType<T> | undefined;
+    /** By the plugin's name or package name (the host's `pluginsAliases`): for a plugin that may not be enabled. */
+    get(name: string): unknown;
   }
 
   export class Application {

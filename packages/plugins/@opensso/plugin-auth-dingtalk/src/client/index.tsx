@@ -1,10 +1,12 @@
 import { Plugin } from '@nocobase/client';
+import type { ComponentType } from 'react';
 import AuthPlugin from '@nocobase/plugin-auth/client';
 import { AUTH_TYPE, LINKS_SNIPPET, NAMESPACE } from '../constants';
 import { AdminSettingsForm } from './AdminSettingsForm';
 import { currentPageContext } from './after-sign-in';
 import { appBasePath } from './app-path';
 import { prefetchDingTalkJsapi } from './jsapi-loader';
+import { DirectorySyncSettingsForm } from './DirectorySyncSettingsForm';
 import { DingTalkLinkLanding } from './LinkLanding';
 import { DingTalkLinksSettings } from './LinksSettings';
 import { DingTalkAccountMenuItem, prefetchDingTalkEnabled } from './MyDingTalkAccounts';
@@ -77,8 +79,15 @@ export class PluginAuthDingTalkClient extends Plugin {
 
     // The "DingTalk work notification" channel type, when NocoBase's notification manager is enabled.
     registerWorkNotificationChannel(this.app);
+    // The "DingTalk" source of Users & Permissions → Synchronization, when user-data-sync is enabled. Looked up by
+    // name: importing its client module would fail to load this bundle in an app where it is not.
+    const userDataSync = this.app.pm.get('user-data-sync') as UserDataSyncClient | undefined;
+    userDataSync?.registerType?.(AUTH_TYPE, { components: { AdminSettingsForm: DirectorySyncSettingsForm } });
   }
 }
+
+/** plugin-user-data-sync 2.2.15 `dist/client/index.d.ts`. */
+type UserDataSyncClient = { registerType?(sourceType: string, options: { components: { AdminSettingsForm: ComponentType } }): void };
 
 export { AdminSettingsForm, SignInButton };
 export default PluginAuthDingTalkClient;

@@ -39,6 +39,8 @@ declare module '@nocobase/client' {
   /** es/application/PluginManager.d.ts `get`; the class-keyed overload is the one used. */
   export class PluginManager {
     get<T extends abstract new (...args: never[]) => unknown>(plugin: T): InstanceType<T> | undefined;
+    /** By the plugin's name or package name (the host's `pluginsAliases`): for a plugin that may not be enabled. */
+    get(name: string): unknown;
   }
 
   /** es/application/PluginSettingsManager.d.ts `PluginSettingOptions` (the fields used here). */

@@ -365,3 +365,113 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 // For the work notification calls (work-notice-api.ts): the same transport, timeouts and answer checks.
 export { call as callDingTalk, parse as parseDingTalkAnswer, TopapiEnvelopeSchema };
+// Stream mode (event subscription over an outbound WebSocket):
+// https://open.dingtalk.com/document/resourcedownload/introduction-to-stream-mode
+const STREAM_OPEN_PATH = '/v1.0/gateway/connections/open';
+
+const StreamTicketSchema = z.object({
+  endpoint: z.string().regex(/^wss?:\/\//),
+  ticket: z.string().min(1),
+});
+export type StreamTicket = z.infer<typeof StreamTicketSchema>;
+
+/**
+ * Asks DingTalk's Stream gateway for a WebSocket endpoint and a one-time ticket, subscribed to every event of the app
+ * (DingTalk sends only those the app subscribed to in its console). The ticket is a credential: it is never logged.
+ */
+export async function openStreamConnection(
+  hosts: DingTalkHosts,
+  params: { clientId: string; clientSecret: string; ua: string },
+  options: CallOptions,
+): Promise<StreamTicket> {
+  const body = await call(
+    'streamOpen',
+    `${hosts.apiUrl}${STREAM_OPEN_PATH}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ ...params, subscriptions: [{ type: 'EVENT', topic: '*' }] }),
+    },
+    options,
+  );
+  return parse(StreamTicketSchema, body);
+}
+
+// Directory sync: the two listings a full sync pages through (docs/design.md, "Directory sync").
+// https://open.dingtalk.com/document/orgapp/obtain-the-department-list-v2
+const DEPT_LISTSUB_PATH = '/topapi/v2/department/listsub';
+// https://open.dingtalk.com/document/orgapp/queries-the-complete-information-of-a-department-user
+const DEPT_USERS_PATH = '/topapi/v2/user/list';
+/** DingTalk's largest page of `user/list`. */
+export const DEPT_USERS_PAGE_SIZE = 100;
+
+const DepartmentSchema = z.object({ dept_id: z.number().int(), name: z.string(), parent_id: z.number().int().optional() });
+export type DingTalkDepartment = z.infer<typeof DepartmentSchema>;
+
+/** The direct sub-departments of one department (1 is the organization's root). Unpaged. */
+export async function listSubDepartments(hosts: DingTalkHosts, appToken: string, deptId: number, options: CallOptions): Promise<DingTalkDepartment[]> {
+  return topapi(hosts, 'department/listsub', DEPT_LISTSUB_PATH, appToken, { dept_id: deptId, language: 'zh_CN' }, z.array(DepartmentSchema), options);
+}
+
+const DeptUserSchema = z.object({
+  userid: z.string().min(1),
+  unionid: z.string().min(1),
+  name: z.string(),
+  mobile: z.string().optional(),
+  state_code: z.string().optional(),
+  email: z.string().optional(),
+  title: z.string().optional(),
+  dept_id_list: z.array(z.number().int()),
+  /** Whether the member leads the department being listed. */
+  leader: z.boolean().optional(),
+  active: z.boolean(),
+});
+export type DingTalkDeptUser = z.infer<typeof DeptUserSchema>;
+
+const DeptUsersPageSchema = z.object({
+  has_more: z.boolean(),
+  next_cursor: z.number().int().optional(),
+  list: z.array(DeptUserSchema),
+});
+export type DingTalkDeptUsersPage = z.infer<typeof DeptUsersPageSchema>;
+
+/** One cursor page (at most 100) of a department's own members, with their details. */
+export async function listDepartmentUsers(
+  hosts: DingTalkHosts,
+  appToken: string,
+  params: { deptId: number; cursor: number },
+  options: CallOptions,
+): Promise<DingTalkDeptUsersPage> {
+  const body = { dept_id: params.deptId, cursor: params.cursor, size: DEPT_USERS_PAGE_SIZE, contain_access_limit: false, language: 'zh_CN' };
+  return topapi(hosts, 'user/list', DEPT_USERS_PATH, appToken, body, DeptUsersPageSchema, options);
+}
+
+// Directory events: the one member an event names, read as the full sync reads members.
+const DirectoryUserSchema = z.object({
+  userid: z.string().min(1),
+  unionid: z.string().min(1),
+  name: z.string(),
+  mobile: z.string().optional(),
+  state_code: z.string().optional(),
+  email: z.string().optional(),
+  title: z.string().optional(),
+  dept_id_list: z.array(z.number().int()),
+  leader_in_dept: z.array(z.object({ dept_id: z.number().int(), leader: z.boolean() })).optional(),
+  active: z.boolean(),
+});
+export type DingTalkDirectoryUser = z.infer<typeof DirectoryUserSchema>;
+
+/** One member by userid (`topapi/v2/user/get`), or undefined when they are not in the organization (60121). */
+export async function getDirectoryUser(
+  hosts: DingTalkHosts,
+  appToken: string,
+  userid: string,
+  options: CallOptions,
+): Promise<DingTalkDirectoryUser | undefined> {
+  try {
+    return await topapi(hosts, 'user/get', ORG_USER_PATH, appToken, { userid, language: 'zh_CN' }, DirectoryUserSchema, options);
+  } catch (error) {
+    if (error instanceof SignInError && error.code === 'NOT_A_MEMBER') return undefined;
+    throw error;
+  }
+}

@@ -6,6 +6,7 @@ import { createActions } from './actions';
 import { reloadUnknownAuthenticators } from './authenticators';
 import { redactCallbackUrl } from './callback-redaction';
 import { createDingTalkAuth } from './dingtalk-auth';
+import { registerDirectorySync } from './directory-sync-registration';
 import { linkBlocksCollection } from './link-blocks';
 import { ensureUniqueLinkIndex } from './link-index';
 import { OPTIONS_NOT_FROM_ENV, getPublicOptions, settingProblem } from './options';
@@ -99,6 +100,7 @@ export class PluginAuthDingTalkServer extends Plugin {
     });
     // The "DingTalk work notification" channel type, when NocoBase's notification manager is enabled.
     registerWorkNotices(this.app);
+    await registerDirectorySync(this.app);
   }
 
   /** First enabled in an app (new or existing): the unique link index. Existing installs get it by migration. */

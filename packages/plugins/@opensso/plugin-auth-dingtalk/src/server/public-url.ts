@@ -79,9 +79,18 @@ export function callbackUrl(ctx: RequestLike, env: NodeJS.ProcessEnv = process.e
   return actionUrl(ctx, 'redirect', {}, env);
 }
 
-/** An action of ours on the app's public origin, with the sub-application's name when there is one. */
+/** Where DingTalk pushes a directory sync source's events (push mode): the source's Callback URL in DingTalk's console. */
+export function directoryEventsUrl(ctx: RequestLike, sourceName: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resourceActionUrl(ctx, 'dingtalkDirectory:events', { source: sourceName }, env);
+}
+
 function actionUrl(ctx: RequestLike, action: string, params: Record<string, string>, env: NodeJS.ProcessEnv): string {
-  const url = new URL(`${apiBasePath(env)}dingtalk:${action}`, origin(ctx, env));
+  return resourceActionUrl(ctx, `dingtalk:${action}`, params, env);
+}
+
+/** An action of ours on the app's public origin, with the sub-application's name when there is one. */
+function resourceActionUrl(ctx: RequestLike, resourceAction: string, params: Record<string, string>, env: NodeJS.ProcessEnv): string {
+  const url = new URL(`${apiBasePath(env)}${resourceAction}`, origin(ctx, env));
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   // The gateway picks the app from `__appName`; the path stays the API's so the cookies set at the start reach it.
   const appName = subAppName(ctx);

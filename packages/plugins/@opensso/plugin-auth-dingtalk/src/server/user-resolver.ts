@@ -10,6 +10,7 @@ import type { Database, Model, Transaction } from '@nocobase/database';
 import type { MatchRule, ProfileField, SyncMode } from '../constants';
 import { isUniqueViolation } from './db-errors';
 import type { DingTalkProfile } from './dingtalk-api';
+import { hasLeft } from './directory-leavers';
 import { isBlocked, unblock } from './link-blocks';
 import { LOCK_TTL_MS, LockLike, sha256 } from './one-time-store';
 import { samePhone, storedForms, storedPhone } from './phone';
@@ -71,6 +72,8 @@ export async function resolveUser(input: ResolveInput): Promise<Resolution> {
 
 async function findOrLink(input: ResolveInput): Promise<Resolution> {
   const linked = await findLink(input.db, input.authenticatorName, input.identity.profile.unionId);
+  // Someone the directory sync found gone or deactivated: their account stays, their DingTalk sign-in does not.
+  if (linked && hasLeft(linked.row)) throw new SignInError('DIRECTORY_LEFT', { status: 403 });
   if (linked) {
     await refreshLink(input, linked);
     return { user: linked.user, outcome: 'linked-user' };

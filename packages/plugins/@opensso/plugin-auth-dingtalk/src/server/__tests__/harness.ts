@@ -30,9 +30,11 @@ export const SECOND_CLIENT = { clientId: 'dingtestclient2', clientSecret: 'test-
  * transaction shares one connection, which no deployment does, and concurrent transactions trample each other.
  * `redisUrl`: NocoBase's cache in that Redis instead of in memory, as in a cluster.
  * `appName`: the app's name, as the multi-app manager names a sub-app.
+ * `extraPlugins`: more of NocoBase's own plugins by name, loaded before ours (e.g. user-data-sync, departments).
+ * `emulatorOptions`: more options of the emulator (e.g. its directory QPS limit).
  */
 export async function startHarness(
-  options: { databaseFile?: boolean; redisUrl?: string; appName?: string; extraPlugins?: string[] } = {},
+  options: { databaseFile?: boolean; redisUrl?: string; appName?: string; extraPlugins?: string[]; emulatorOptions?: { directoryQps?: number } } = {},
 ): Promise<Harness> {
   // On PostgreSQL (vitest.postgres.config.mts) each test file has a database of its own in the run's cluster, and
   // concurrent transactions are real already: no file needed.
@@ -46,6 +48,7 @@ export async function startHarness(
   const emulator = await startEmulator({
     port: 0,
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, SECOND_CLIENT],
+    ...options.emulatorOptions,
   });
   process.env.DINGTALK_LOGIN_URL = emulator.url;
   process.env.DINGTALK_API_URL = emulator.url;

@@ -1,0 +1,68 @@
+/**
+ * The directory sync's figures (issue 12), printed, not asserted: run by `npm run bench:directory` (scripts/
+ * bench-directory-sync.mjs), skipped otherwise. A generated directory (DINGTALK_BENCH_USERS members in
+ * DINGTALK_BENCH_DEPARTMENTS departments, default 10,000 in 500) is synced twice from the emulator with DingTalk's
+ * 20-calls-a-second limit on, through "Sync now" as an admin does; then one member leaves and the change is applied
+ * as the leave event will apply it, timed to the moment their token fails `auth:check`.
+ */
+import type { Model } from '@nocobase/database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDirectoryChange } from '../directory-change';
+import { createAuthenticator, type Harness, startHarness } from './harness';
+
+const enabled = Boolean(process.env.DINGTALK_DIRECTORY_BENCH);
+const users = Number(process.env.DINGTALK_BENCH_USERS) || 10_000;
+const departments = Number(process.env.DINGTALK_BENCH_DEPARTMENTS) || 500;
+
+let h: Harness;
+
+describe.runIf(enabled)('directory sync benchmark', () => {
+  beforeAll(async () => {
+    h = await startHarness({ extraPlugins: ['user-data-sync', 'departments'], databaseFile: true, emulatorOptions: { directoryQps: 20 } });
+    await createAuthenticator(h.app);
+    await h.app.db.getRepository('userDataSyncSources').create({
+      values: { name: 'bench', sourceType: 'dingtalk', enabled: true, options: { authenticator: 'dingtalk' } },
+    });
+    h.emulator.directory().generate({ users, departments });
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  async function timedSync(admin: ReturnType<Harness['app']['agent']>) {
+    const source = (await h.app.db.getRepository('userDataSyncSources').findOne({ filter: { name: 'bench' } })) as Model;
+    const calls = Object.values(h.emulator.counters()).reduce((a, b) => a + b, 0);
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    const started = Date.now();
+    await admin.post('/api/userData:pull').query({ name: 'bench' });
+    for (;;) {
+      const [task] = (await h.app.db.getRepository('userDataSyncTasks').find({ filter: { sourceId: source.get('id') }, sort: ['-id'] })) as Model[];
+      if (task && ['success', 'failed'].includes(task.get('status') as string)) {
+        clearInterval(sampler);
+        const made = Object.values(h.emulator.counters()).reduce((a, b) => a + b, 0) - calls;
+        return { ms: Date.now() - started, status: task.get('status'), message: task.get('message'), calls: made, peakMiB: Math.round(peak / 2 ** 20) };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it(`syncs ${users} members in ${departments} departments, twice, then one leaver`, async () => {
+    const root = await h.app.db.getRepository('users').findOne({ filter: { email: 'admin@nocobase.com' } });
+    const admin = await h.app.agent().login(root, 'root');
+    const first = await timedSync(admin);
+    console.log(`first sync: ${(first.ms / 1000).toFixed(1)} s, ${first.calls} DingTalk calls, peak RSS ${first.peakMiB} MiB: ${first.status}: ${first.message}`);
+    const second = await timedSync(admin);
+    console.log(`second sync: ${(second.ms / 1000).toFixed(1)} s, ${second.calls} DingTalk calls, peak RSS ${second.peakMiB} MiB: ${second.status}: ${second.message}`);
+
+    const leaver = (await h.app.db.getRepository('users').findOne({ filter: { nickname: 'User 1' } })) as Model;
+    const member = await h.app.agent().login(leaver);
+    const started = Date.now();
+    await applyDirectoryChange(
+      { db: h.app.db, app: h.app },
+      { authenticatorName: 'dingtalk', sourceName: 'bench', defaultCountryCode: '86', leavers: 'lockOut' },
+      { kind: 'memberLeft', userid: 'u1' },
+    );
+    const check = await member.get('/api/auth:check');
+    console.log(`user_leave_org applied to a failed auth:check: ${Date.now() - started} ms (status ${check.status}; the Stream/push delivery is not included)`);
+    expect(first.status).toBe('success');
+  }, 1_800_000);
+});
