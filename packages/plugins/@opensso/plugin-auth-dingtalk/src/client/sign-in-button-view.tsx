@@ -4,7 +4,7 @@
  */
 import type { Authenticator } from '@nocobase/plugin-auth/client';
 import { Button, Space } from 'antd';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
 import { afterSignInTarget, currentPageContext } from './after-sign-in';
 import { buttonTitle } from './button-title';
@@ -16,6 +16,7 @@ import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './js
 import {
   authUrlFromBody,
   authUrlRequest,
+  startsAtOtherOrigin,
   GENERIC_ERROR,
   Landing,
   messageFor,
@@ -27,7 +28,8 @@ import {
   textOf,
 } from './landing';
 import { useDingTalkTranslation } from './locale';
-import { listenForPopupOutcome, openSignInPopup, wantsPopup } from './popup-sign-in';
+import { listenForPopupOutcome, openSignInPopup } from './popup-sign-in';
+import { currentBrowserTraits, signInWindowFor } from './sign-in-window';
 import { redeemTicket } from './ticket-landing';
 import type { PopupOutcome } from '../popup-outcome';
 
@@ -230,7 +232,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     return () => window.removeEventListener('pageshow', onPageShow);
   }, []);
 
-  const popupMode = wantsPopup(authenticator.options);
+  const popupMode = useMemo(() => signInWindowFor(authenticator.options, currentBrowserTraits()) === 'popup', [authenticator.options]);
   const start = useCallback(async () => {
     // Within the click, before any await: popup blockers allow only that. Refused: the same tab, as without the option.
     const popup = popupMode ? openSignInPopup() : null;
@@ -250,7 +252,12 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
         setState({ status: 'error', shown: { key: GENERIC_ERROR } });
         return;
       }
-      if (popup) {
+      if (popup && startsAtOtherOrigin(response.data)) {
+        // The callback lands on another origin, whose popup page could never reach this tab: the same tab instead.
+        abandon();
+        setState({ status: 'starting' });
+        window.location.assign(url);
+      } else if (popup) {
         popup.location.href = url;
         popup.focus();
       } else {
