@@ -21,6 +21,8 @@ import {
   signInWithPassword,
   type Person,
   waitForValue,
+  recordPopups,
+  throughPopup,
 } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
@@ -387,9 +389,8 @@ describe('signing in inside the DingTalk app', () => {
     const button = page.getByRole('button', { name: TITLE, exact: true });
     await button.waitFor();
     expect(await page.locator('body').innerText()).not.toContain(SIGNING_IN);
-    await button.click();
-    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
-    await page.locator(`[data-identity="${LISI.id}"]`).click();
+    // An ordinary desktop browser: the default popup window, in-app sign-in on or not.
+    await throughPopup(page, button, (popup) => popup.locator(`[data-identity="${LISI.id}"]`).click());
     await expectSignedInAs(page, LISI.nick, false);
     await screenshot(page, 'in-app-07-browser-flow-same-user');
     await closeUserMenu(page);
@@ -442,9 +443,11 @@ describe('signing in inside the DingTalk app', () => {
       expect(await currentUserFromPage(page)).toBeNull();
       await screenshot(page, 'in-app-09-refused-by-server');
 
-      // The button still starts the ordinary DingTalk sign-in.
+      // The button still starts the ordinary DingTalk sign-in, in the same tab: DingTalk's web view gets no popup.
+      const popups = recordPopups(page);
       await page.getByRole('button', { name: TITLE, exact: true }).click();
       await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      expect(popups).toHaveLength(0);
       await lisi.context.close();
     } finally {
       await setFault(null);
