@@ -6,7 +6,7 @@ import type { Authenticator } from '@nocobase/plugin-auth/client';
 import { Button, Space } from 'antd';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
-import { afterSignInTarget, currentPageContext } from './after-sign-in';
+import { afterSignInTarget, currentPageContext, routeInApp } from './after-sign-in';
 import { buttonTitle } from './button-title';
 import type { ErrorCode } from '../errors';
 import { DingTalkLogo } from './DingTalkLogo';
@@ -50,6 +50,12 @@ export interface SignInHost {
    * there directly, so the modern client gives its own (`/v/admin`), not the v1 client's `/admin`.
    */
   defaultReturnPath?: string;
+  /**
+   * The modern client's router basename (`app.router.getBasename()`): its pages are routes of this very app there, so
+   * the button goes to them with the router rather than a page load. Undefined in the v1 client, for which a
+   * modern-client page is another app.
+   */
+  routerBasename?: string;
 }
 
 type State =
@@ -98,9 +104,13 @@ function useInAppSignIn(
   return config;
 }
 
-function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction): void {
+function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction, routerBasename?: string): void {
   const target = afterSignInTarget(search, currentPageContext(publicPath));
-  if (target.kind === 'document') {
+  const route =
+    target.kind === 'document' && routerBasename !== undefined ? routeInApp(target.url, window.location.origin, routerBasename) : undefined;
+  if (route !== undefined) {
+    navigate(route, { replace: true });
+  } else if (target.kind === 'document') {
     window.location.replace(target.url);
   } else {
     navigate(target.path, { replace: true });
@@ -137,8 +147,8 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
    */
   const signedIn = useCallback(async () => {
     await latest.current.refreshUser?.();
-    goAfterSignIn(latest.current.search, publicPath, latest.current.navigate);
-  }, [publicPath]);
+    goAfterSignIn(latest.current.search, publicPath, latest.current.navigate, host.routerBasename);
+  }, [publicPath, host.routerBasename]);
 
   const finishSignIn = useCallback(
     async (token: string) => {
