@@ -262,11 +262,11 @@ describe('signing in inside the DingTalk app', () => {
     expect(stored.enabled).toBe(true);
     expect(stored.options).toMatchObject({ inAppSignIn: true, corpId: CORP_ID, clientId, autoSignup: true });
 
-    // What anonymous visitors learn about it: only what the JSAPI needs.
+    // What anonymous visitors learn about it: only what the JSAPI needs, and the window the button opens (the default).
     const list = (await (await fetch(`${appUrl}/api/authenticators:publicList`)).json()) as {
       data: Array<{ name: string; options?: Record<string, unknown> }>;
     };
-    expect(list.data.find((a) => a.name === AUTH_UID)?.options).toEqual({ inAppSignIn: true, corpId: CORP_ID, clientId });
+    expect(list.data.find((a) => a.name === AUTH_UID)?.options).toEqual({ inAppSignIn: true, corpId: CORP_ID, clientId, signInWindow: 'popup' });
 
     // Without APP_URL on the server, both URLs say where they come from (the server's answer altered here).
     await page.route('**/api/dingtalk:getRedirectUrl', async (route) => {
