@@ -63,6 +63,7 @@ try {
         clientId: env.DINGTALK_EMULATOR_CLIENT_ID || 'dingemulatorclient',
         clientSecret: env.DINGTALK_EMULATOR_CLIENT_SECRET || 'emulator-secret',
         autoSignup: true,
+        // No signInWindow: the default, DingTalk's page in a popup window on desktop browsers (the same tab on phones).
       },
     });
     log(`authenticator "dingtalk": ${outcome}`);
@@ -77,7 +78,7 @@ try {
     `  NocoBase log    ${logFile}`,
     external
       ? `  DingTalk        ${env.DINGTALK_LOGIN_URL} (no emulator started, no demo authenticator)`
-      : `  DingTalk        emulator at ${emulatorUrl}; authenticator "dingtalk", auto sign-up on`,
+      : `  DingTalk        emulator at ${emulatorUrl}; authenticator "dingtalk", auto sign-up on, DingTalk in a popup window`,
     ...(Array.isArray(identities) && identities.length
       ? ['  Identities      (pick one on the emulator page after clicking "Sign in with DingTalk")']
       : []),

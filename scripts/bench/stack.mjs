@@ -12,8 +12,9 @@ export const ADMIN = { email: 'admin@nocobase.com', password: 'admin123' };
 /** The emulator's default DingTalk app (packages/dingtalk-emulator README). */
 const CLIENT = { clientId: 'dingemulatorclient', clientSecret: 'emulator-secret' };
 export const AUTHENTICATOR = 'dingtalk';
-export const POPUP_AUTHENTICATOR = 'dingtalk-popup';
-export const POPUP_TITLE = 'DingTalk in a popup';
+export const AUTHENTICATOR_TITLE = 'Sign in with DingTalk';
+export const SAME_TAB_AUTHENTICATOR = 'dingtalk-same-tab';
+export const SAME_TAB_TITLE = 'DingTalk in the same tab';
 
 const stoppers = [];
 
@@ -92,20 +93,21 @@ export async function startStack({ dir, basePort, postgres: usePostgres, log }) 
   const nocobase = await start(env, { logFile: join(dir, 'logs/nocobase.log'), onSpawn: (child) => stoppers.push(() => stop(child)) });
 
   const admin = await adminClient(env, ADMIN);
+  // As `npm start` makes it: the default sign-in window (a popup on desktop browsers).
   await ensureAuthenticator(admin, {
     name: AUTHENTICATOR,
     authType: 'dingtalk',
-    title: 'Sign in with DingTalk',
+    title: AUTHENTICATOR_TITLE,
     enabled: true,
     options: { ...CLIENT, autoSignup: true },
   });
-  // The same DingTalk app opened in a popup window (`signInWindow: 'popup'`), for the browser comparison.
+  // The same DingTalk app in the same tab (`signInWindow: 'page'`), for the browser comparison.
   await ensureAuthenticator(admin, {
-    name: POPUP_AUTHENTICATOR,
+    name: SAME_TAB_AUTHENTICATOR,
     authType: 'dingtalk',
-    title: POPUP_TITLE,
+    title: SAME_TAB_TITLE,
     enabled: true,
-    options: { ...CLIENT, autoSignup: true, signInWindow: 'popup' },
+    options: { ...CLIENT, autoSignup: true, signInWindow: 'page' },
   });
   return { appUrl, emulatorUrl, env, db, admin, nocobasePid: nocobase.pid, root };
 }

@@ -21,6 +21,8 @@ import {
   signInWithPassword,
   type Person,
   waitForValue,
+  recordPopups,
+  throughPopup,
 } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
@@ -342,11 +344,11 @@ describe('signing in inside the DingTalk app', () => {
     expect(stored.enabled).toBe(true);
     expect(stored.options).toMatchObject({ inAppSignIn: true, corpId: CORP_ID, clientId, autoSignup: true });
 
-    // What anonymous visitors learn about it: only what the JSAPI needs.
+    // What anonymous visitors learn about it: only what the JSAPI needs, and the window the button opens (the default).
     const list = (await (await fetch(`${appUrl}/api/authenticators:publicList`)).json()) as {
       data: Array<{ name: string; options?: Record<string, unknown> }>;
     };
-    expect(list.data.find((a) => a.name === AUTH_UID)?.options).toEqual({ inAppSignIn: true, corpId: CORP_ID, clientId });
+    expect(list.data.find((a) => a.name === AUTH_UID)?.options).toEqual({ inAppSignIn: true, corpId: CORP_ID, clientId, signInWindow: 'popup' });
 
     // Without APP_URL on the server, both URLs say where they come from (the server's answer altered here).
     await page.route('**/api/dingtalk:getRedirectUrl', async (route) => {
@@ -548,9 +550,8 @@ describe('signing in inside the DingTalk app', () => {
     const button = page.getByRole('button', { name: TITLE, exact: true });
     await button.waitFor();
     expect(await page.locator('body').innerText()).not.toContain(SIGNING_IN);
-    await button.click();
-    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
-    await page.locator(`[data-identity="${LISI.id}"]`).click();
+    // An ordinary desktop browser: the default popup window, in-app sign-in on or not.
+    await throughPopup(page, button, (popup) => popup.locator(`[data-identity="${LISI.id}"]`).click());
     await expectSignedInAs(page, LISI.nick, false);
     await screenshot(page, 'in-app-07-browser-flow-same-user');
     await closeUserMenu(page);
@@ -604,9 +605,11 @@ describe('signing in inside the DingTalk app', () => {
       expect(await currentUserFromPage(page)).toBeNull();
       await screenshot(page, 'in-app-09-refused-by-server');
 
-      // The button still starts the ordinary DingTalk sign-in.
+      // The button still starts the ordinary DingTalk sign-in, in the same tab: DingTalk's web view gets no popup.
+      const popups = recordPopups(page);
       await page.getByRole('button', { name: TITLE, exact: true }).click();
       await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      expect(popups).toHaveLength(0);
       await lisi.context.close();
     } finally {
       await setFault(null);

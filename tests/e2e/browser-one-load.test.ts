@@ -63,7 +63,8 @@ describe('one app load per DingTalk sign-in', () => {
       authType: 'dingtalk',
       title: TITLE,
       enabled: true,
-      options: { clientId, clientSecret, autoSignup: true },
+      // This file is about the same-tab landing; the default opens a popup (browser-popup.test.ts).
+      options: { clientId, clientSecret, autoSignup: true, signInWindow: 'page' },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     authenticatorId = created.body.data.id;

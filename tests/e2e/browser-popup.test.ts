@@ -1,23 +1,28 @@
 /**
- * Option `signInWindow: 'popup'`: the DingTalk button opens DingTalk's page in a popup window; once the person picks
- * an identity there, the popup reports on a BroadcastChannel and closes, and the original page redeems the ticket and
- * goes to /admin with its router: no page load of the original page after the click. A cancel in the popup shows the
- * reason under the button. With E2E_SIGNIN_TIMING=1, also prints click → /admin for the popup and password sign-ins.
+ * The default DingTalk sign-in (no `signInWindow` option: a popup window): the DingTalk button opens DingTalk's page
+ * in a popup window; once the person picks an identity there, the popup reports on a BroadcastChannel and closes,
+ * and the original page redeems the ticket and goes to /admin with its router: no page load of the original page
+ * after the click. A cancel in the popup shows the reason under the button. On a phone the same button opens no
+ * window and signs in in the same tab. With E2E_SIGNIN_TIMING=1, also prints click → /admin for the popup and
+ * password sign-ins.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, appApi as api, currentUserFromPage, launchBrowser, screenshot } from './browser';
+import { ADMIN, E2E, appApi as api, currentUserFromPage, launchBrowser, recordPopups, screenshot, waitForValue } from './browser';
 import { median, timePasswordSignIn } from './sign-in-timing';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 
-const AUTH = 'dingtalk-popup';
-const TITLE = 'Sign in with DingTalk (popup)';
+const AUTH = 'dingtalk-default';
+const TITLE = 'Sign in with DingTalk (default)';
 /** The emulator's 张三. */
 const ZHANGSAN = { id: 'zhangsan', nick: '张三' };
+/** Chrome on an Android phone. */
+const ANDROID_PHONE =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36';
 
-async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+async function freshPage(browser: Browser, userAgent?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...(userAgent ? { userAgent } : {}) });
   context.setDefaultTimeout(30_000);
   return { context, page: await context.newPage() };
 }
@@ -40,7 +45,7 @@ async function openPopup(page: Page): Promise<Page> {
   return popup;
 }
 
-describe('DingTalk sign-in in a popup window', () => {
+describe('the default DingTalk sign-in: a popup window on desktop browsers', () => {
   let browser: Browser;
   let adminToken: string;
   let authenticatorId: number | undefined;
@@ -53,7 +58,8 @@ describe('DingTalk sign-in in a popup window', () => {
       authType: 'dingtalk',
       title: TITLE,
       enabled: true,
-      options: { clientId, clientSecret, autoSignup: true, signInWindow: 'popup' },
+      // No signInWindow: the default.
+      options: { clientId, clientSecret, autoSignup: true },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     authenticatorId = created.body.data.id;
@@ -108,6 +114,24 @@ describe('DingTalk sign-in in a popup window', () => {
       expect(loads).toEqual([]);
       expect(new URL(page.url()).pathname).toBe('/signin');
       expect(await currentUserFromPage(page)).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('on a phone, the same button opens no window: DingTalk in the same tab, then back signed in', async () => {
+    const { context, page } = await freshPage(browser, ANDROID_PHONE);
+    try {
+      const popups = recordPopups(page);
+      await page.goto(`${appUrl}/signin`);
+      await page.getByRole('button', { name: TITLE, exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
+      await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+      await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
+      const me = await waitForValue(() => currentUserFromPage(page), (value) => value !== null);
+      console.log(`[popup] phone: popups ${popups.length}; at ${page.url()}`);
+      expect(popups).toHaveLength(0);
+      expect(me).toMatchObject({ nickname: ZHANGSAN.nick });
     } finally {
       await context.close();
     }

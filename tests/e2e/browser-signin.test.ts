@@ -138,6 +138,13 @@ describe('signing in to NocoBase with DingTalk in a browser', () => {
     expect(await secret.inputValue()).toBe(clientSecret);
     expect(await drawer.innerText()).not.toContain(clientSecret);
 
+    // The default opens DingTalk in a popup window; this journey is the same-tab round trip (the popup's is
+    // browser-popup.test.ts).
+    const signInWindow = item('Open DingTalk sign-in in');
+    expect(await signInWindow.getByRole('radio', { name: 'A popup window' }).isChecked()).toBe(true);
+    await signInWindow.getByText('The same tab', { exact: true }).click();
+    expect(await signInWindow.getByRole('radio', { name: 'The same tab' }).isChecked()).toBe(true);
+
     // The Redirect URL to paste into DingTalk's console: loaded from the server, read-only, copyable.
     const redirectUrl = item('Redirect URL').locator('input');
     const shown = await waitForValue(() => redirectUrl.inputValue(), (value) => value !== '');
@@ -163,7 +170,7 @@ describe('signing in to NocoBase with DingTalk in a browser', () => {
       { filter: { name: AUTH_UID } },
     );
     expect(stored).toMatchObject({ authType: 'dingtalk', enabled: true, title: TITLE });
-    expect(stored.options).toMatchObject({ autoSignup: true, clientId, clientSecret });
+    expect(stored.options).toMatchObject({ autoSignup: true, clientId, clientSecret, signInWindow: 'page' });
     authenticatorSaved = true;
   });
 

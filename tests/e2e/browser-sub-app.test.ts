@@ -90,7 +90,8 @@ describe('signing in with DingTalk to a sub-application', () => {
           authType: 'dingtalk',
           title: TITLE,
           enabled: true,
-          options: { clientId: E2E.clientId, clientSecret: E2E.clientSecret, autoSignup: true },
+          // The same-tab round trip through the sub-app's callback and landing.
+          options: { clientId: E2E.clientId, clientSecret: E2E.clientSecret, autoSignup: true, signInWindow: 'page' },
         },
       });
       expect(authenticator.status).toBe(200);

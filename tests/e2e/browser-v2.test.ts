@@ -2,8 +2,9 @@
  * NocoBase's modern client (`/v/`): it loads plugins' `dist/client-v2/index.js`, and with
  * `APP_CLIENT_ENTRY_MODE=modern-only` it is the only client browsers get. The admin adds the DingTalk sign-in in the
  * modern client's Settings → Authentication (every option, the console URLs; editing keeps what it does not change),
- * the DingTalk button shows on /v/signin, a person signs in through the emulator and lands in the modern client
- * signed in, and inside the DingTalk app the page signs in by itself, without the v1 client ever being loaded.
+ * the DingTalk button shows on /v/signin, a person signs in through the emulator in the default popup window and the
+ * modern client goes on signed in (with `APP_CLIENT_ENTRY_MODE=modern-only`, a same-tab sign-in lands in the modern
+ * client), and inside the DingTalk app the page signs in by itself, without the v1 client ever being loaded.
  * Screenshots: test-results/e2e/screenshots/v2-*.png.
  */
 import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helpers shared with `npm start`
 import { root } from '../../scripts/lib.mjs';
-import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, type Person, waitForValue } from './browser';
+import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, throughPopup, type Person, waitForValue } from './browser';
 import { startUserApp, type UserApp } from './user-app';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
@@ -86,6 +87,15 @@ function recordPluginFiles(page: Page): string[] {
     if (pathname.startsWith(PLUGIN_STATIC)) files.push(pathname.slice(PLUGIN_STATIC.length));
   });
   return files;
+}
+
+/** Document loads of the page's main frame (any address), from now on: none when a popup signs the page in. */
+function mainFrameLoads(page: Page): string[] {
+  const loads: string[] = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) loads.push(request.url());
+  });
+  return loads;
 }
 
 /** The app's pages the top frame showed, as paths: with the modern client only, every one is under /v/. */
@@ -246,7 +256,7 @@ describe("NocoBase's modern client (/v/)", () => {
       inAppSignIn: true,
       corpId: CORP_ID,
       profileSync: { nickname: 'signup', email: 'signup', phone: 'signup' },
-      signInWindow: 'page',
+      signInWindow: 'popup',
     });
     authenticatorId = stored.id;
   });
@@ -295,14 +305,15 @@ describe("NocoBase's modern client (/v/)", () => {
     await person.context.close();
   });
 
-  step('signs 张三 in through DingTalk and lands in the modern client, signed in', async () => {
+  step('signs 张三 in through DingTalk in the default popup window and goes on in the modern client, signed in', async () => {
     const person = await newPerson(browser);
     const { page } = person;
     await page.goto(`${appUrl}/v/signin`);
-    await dingTalkButton(page).click();
-    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
-    await page.locator(`[data-identity="${ZHANGSAN.id}"]`).click();
+    const loads = mainFrameLoads(page);
+    await throughPopup(page, dingTalkButton(page), (popup) => popup.locator(`[data-identity="${ZHANGSAN.id}"]`).click());
     await expectSignedInOnModernClient(page, ZHANGSAN.nick, ZHANGSAN.phone);
+    console.log(`[v2] popup sign-in: main-frame loads after the click ${JSON.stringify(loads)}; at ${page.url()}`);
+    expect(loads, 'document loads of the sign-in page after the click').toEqual([]);
     await screenshot(page, 'v2-02-signed-in-as-zhangsan');
     // Back through the modern client's sign-in page, never the v1 client's, and no secret in any URL shown.
     const pages = appPages(person);
@@ -312,25 +323,23 @@ describe("NocoBase's modern client (/v/)", () => {
     await person.context.close();
   });
 
-  step('brings a person who cancels at DingTalk back to /v/signin with the message by the button', async () => {
+  step('shows a person who cancels at DingTalk the message by the button, still on /v/signin', async () => {
     const person = await newPerson(browser);
     const { page } = person;
     await page.goto(`${appUrl}/v/signin`);
-    await dingTalkButton(page).click();
-    await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
-    await page.locator('[data-action="cancel"]').click();
-    await page.waitForURL((url) => url.origin === appUrl && url.pathname === '/v/signin');
+    const loads = mainFrameLoads(page);
+    await throughPopup(page, dingTalkButton(page), (popup) => popup.locator('[data-action="cancel"]').click());
     // Informational: the person chose to cancel.
     const alert = page.getByTestId(`dingtalk-signin-${AUTH_UID}`).getByRole('status');
     await alert.waitFor();
     expect((await alert.innerText()).trim()).toBe('You cancelled the sign-in at DingTalk.');
-    // Read once, then dropped from the URL; the button works again; nobody is signed in.
-    await page.waitForURL((url) => !url.search.includes('dingtalk_error'));
+    // The button works again; nobody is signed in; the page never left.
     expect(await dingTalkButton(page).isEnabled()).toBe(true);
     await screenshot(page, 'v2-03-cancelled-at-dingtalk');
     expect(await page.locator('body').innerText()).not.toMatch(/CANCELLED|access_denied|Error:/);
     expect(await currentUserFromPage(page)).toBeNull();
-    expect(person.visited.some((url) => url.includes('/v/signin?') && url.includes('dingtalk_error=CANCELLED'))).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/v/signin');
+    expect(loads).toEqual([]);
     expect(appPages(person).filter((path) => !path.startsWith('/v/'))).toEqual([]);
     await person.context.close();
   });
@@ -372,7 +381,14 @@ describe("NocoBase's modern client (/v/)", () => {
       await api(
         await adminToken(origin),
         'authenticators:create',
-        { name: AUTH_UID, authType: 'dingtalk', title: TITLE, enabled: true, options: { clientId, clientSecret, autoSignup: true } },
+        // The same tab: this step is about the callback landing in the modern client.
+        {
+          name: AUTH_UID,
+          authType: 'dingtalk',
+          title: TITLE,
+          enabled: true,
+          options: { clientId, clientSecret, autoSignup: true, signInWindow: 'page' },
+        },
         '',
         origin,
       );

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 
 /** What the suite's global setup started (setup.ts): the app, the emulator and the emulator's DingTalk app. */
 export const E2E = {
@@ -135,6 +135,26 @@ export async function signOutThroughMenu(page: Page): Promise<void> {
   await page.waitForURL((url) => url.pathname === '/signin');
   await page.mouse.move(10, 450);
   await passwordSubmit(page).waitFor();
+}
+
+/**
+ * Clicks a DingTalk button that opens DingTalk's page in a popup window (the default on desktop browsers), does
+ * `atDingTalk` in the popup once DingTalk's (the emulator's) page shows (pick an identity, or cancel), and waits
+ * until the popup has reported to the page and closed. The page itself never leaves.
+ */
+export async function throughPopup(page: Page, button: Locator, atDingTalk: (popup: Page) => Promise<void>): Promise<void> {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
+  await popup.waitForURL((url) => url.href.startsWith(`${E2E.emulatorUrl}/oauth2/auth?`));
+  const closed = popup.waitForEvent('close');
+  await atDingTalk(popup);
+  await closed;
+}
+
+/** Popup windows the page opens from now on (to check that a same-tab sign-in opened none, or closed the one it did). */
+export function recordPopups(page: Page): Page[] {
+  const popups: Page[] = [];
+  page.on('popup', (popup) => popups.push(popup));
+  return popups;
 }
 
 /** `GET /api/auth:check` from inside the page, with the token the NocoBase client keeps in localStorage. */

@@ -12,7 +12,14 @@
 export type UserId = number | string;
 
 /** `getAuthUrl`, `getLinkUrl`: DingTalk's authorization page, or the `start` page on the configured address. */
-export type UrlAnswer = { url: string };
+export type UrlAnswer = {
+  url: string;
+  /**
+   * `getAuthUrl` only: `url` starts the sign-in on the configured address (`APP_URL`), another origin than the page's,
+   * where DingTalk's callback lands; the button opens it in the same tab, since a popup there could not report back.
+   */
+  otherOrigin?: true;
+};
 
 /** `getRedirectUrl`: what the admin pastes into DingTalk's developer console. */
 export type ConsoleUrlsAnswer = {

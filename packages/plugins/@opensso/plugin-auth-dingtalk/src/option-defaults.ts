@@ -27,7 +27,8 @@ export type OptionDefaults = {
 
 /**
  * The safe, seed-compatible behaviour: match by phone, no sign-up, any organization, profile fields set at sign-up
- * only, no in-app sign-in. A fresh copy each call: callers (zod's `.default`, a form) may keep and change it.
+ * only, no in-app sign-in; DingTalk's page in a popup window, the fast path, wherever the button finds one fits
+ * (client/sign-in-window.ts), else in the same tab. A fresh copy each call: callers (zod's `.default`, a form) may keep and change it.
  */
 export function optionDefaultValues(): OptionDefaults {
   return {
@@ -43,6 +44,6 @@ export function optionDefaultValues(): OptionDefaults {
     defaultCountryCode: DEFAULT_COUNTRY_CODE,
     copyEmailAtSignup: false,
     profileSync: Object.fromEntries(PROFILE_FIELDS.map((field) => [field, DEFAULT_SYNC_MODE])) as Record<ProfileField, SyncMode>,
-    signInWindow: 'page',
+    signInWindow: 'popup',
   };
 }

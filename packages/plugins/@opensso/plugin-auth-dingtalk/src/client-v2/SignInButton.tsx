@@ -22,6 +22,7 @@ export function SignInButton({ authenticator }: { authenticator: Authenticator }
         listed: listed ?? [],
         refreshUser: currentUser?.refreshAsync,
         defaultReturnPath: `${appBasePath(app.getPublicPath())}admin`,
+        routerBasename: app.router.getBasename(),
       }}
     />
   );

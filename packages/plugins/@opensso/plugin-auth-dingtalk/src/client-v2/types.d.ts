@@ -24,6 +24,8 @@ declare module '@nocobase/client-v2' {
     apiClient: APIClient;
     /** The modern client's public path: `APP_PUBLIC_PATH` followed by its prefix, e.g. `/v/` or `/nocobase/v/`. */
     getPublicPath(): string;
+    /** Its router manager; the host bundle's `getBasename(){return this.options.basename}`. */
+    router: { getBasename(): string | undefined };
   }
 
   /** plugin-auth's `PluginAuthClientV2` extends it (`dist/client-v2/plugin.d.ts`). */

@@ -18,7 +18,7 @@ import {
   unlinkMeRequest,
 } from './links';
 import { useDingTalkTranslation } from './locale';
-import { lockedLinksFromBody } from './unlink-lock';
+import { lockedLinks } from './unlink-lock';
 import { ERROR_MESSAGES } from '../errors';
 
 /**
@@ -93,11 +93,8 @@ export function MyDingTalkAccounts() {
         loadEnabledAuthenticators(api, true),
         api.request(myLinksRequest()),
       ]);
-      setState({
-        status: 'ready',
-        rows: accountRows(authenticators, myLinksFromBody(linksResponse.data)),
-        locked: lockedLinksFromBody(linksResponse.data),
-      });
+      const links = myLinksFromBody(linksResponse.data);
+      setState({ status: 'ready', rows: accountRows(authenticators, links), locked: lockedLinks(links) });
     } catch (error) {
       setState({ status: 'failed', shown: shownFromError(error) });
     }

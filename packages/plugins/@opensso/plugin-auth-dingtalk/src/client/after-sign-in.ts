@@ -67,3 +67,21 @@ export function afterSignInTarget(search: SearchInput, page: PageContext): After
   const url = modernClientUrl(path, page);
   return url ? { kind: 'document', url } : { kind: 'route', path };
 }
+
+/**
+ * The route of `url` in a single-page app whose router runs under `basename` on `origin` (the modern client's
+ * `app.router.getBasename()`, e.g. `/v/`), or undefined for an address outside it: the modern client's own button
+ * reaches a modern-client page with its router, as its password form does, instead of loading the app again.
+ */
+export function routeInApp(url: string, origin: string, basename: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.origin !== origin) return undefined;
+  const base = basename.endsWith('/') ? basename.slice(0, -1) : basename;
+  if (base && !isUnder(parsed.pathname, base)) return undefined;
+  return `${parsed.pathname.slice(base.length) || '/'}${parsed.search}${parsed.hash}`;
+}

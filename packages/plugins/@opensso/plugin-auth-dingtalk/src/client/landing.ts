@@ -151,6 +151,15 @@ export function authUrlFromBody(body: unknown): string | undefined {
   }
 }
 
+/**
+ * Whether a `getAuthUrl` answer starts the sign-in on another origin than the page's (the configured `APP_URL`,
+ * where DingTalk's callback lands): a popup window's outcome could not reach this page from there.
+ */
+export function startsAtOtherOrigin(body: unknown): boolean {
+  const data = isRecord(body) ? body.data : undefined;
+  return isRecord(data) && data.otherOrigin === true;
+}
+
 /** The `token` of an `auth:signIn` answer body. */
 export function tokenFromBody(body: unknown): string | undefined {
   const data = isRecord(body) ? body.data : undefined;

@@ -131,8 +131,12 @@ export function dingTalkAuthenticatorsFromBody(body: unknown): AuthenticatorEntr
   return entries;
 }
 
-/** One of the current user's DingTalk links (`dingtalk:listMyLinks`). */
-export type MyLink = { authenticator: string; title?: string; nickname?: string; linkedAt?: string };
+/**
+ * One of the current user's DingTalk links (`dingtalk:listMyLinks`). `canUnlink` is false only when the server says
+ * so (the account has no password, so DingTalk is its only way in): the server refuses the unlink anyway, so an
+ * answer without the field leaves the button usable rather than locking the user out of a working action.
+ */
+export type MyLink = { authenticator: string; title?: string; nickname?: string; linkedAt?: string; canUnlink: boolean };
 
 export function myLinksFromBody(body: unknown): MyLink[] {
   const data = dataOf(body);
@@ -141,7 +145,7 @@ export function myLinksFromBody(body: unknown): MyLink[] {
     const answer = uncheckedOf<MyLinkAnswer>(item);
     if (!answer) continue;
     const { authenticator, ...rest } = stringFields(answer, ['authenticator', 'title', 'nickname', 'linkedAt']);
-    if (authenticator) links.push({ authenticator, ...rest });
+    if (authenticator) links.push({ authenticator, ...rest, canUnlink: answer.canUnlink !== false });
   }
   return links;
 }

@@ -68,7 +68,7 @@ export function syncModeOf(value: unknown): SyncMode {
   return isSyncMode(value) ? value : DEFAULT_SYNC_MODE;
 }
 
-/** A stored `signInWindow`, or the default (the same tab) for anything else. */
+/** A stored `signInWindow`, or the default (a popup window) for anything else. */
 export function signInWindowOf(value: unknown): SignInWindow {
   return typeof value === 'string' && (SIGN_IN_WINDOWS as readonly string[]).includes(value) ? (value as SignInWindow) : DEFAULTS.signInWindow;
 }

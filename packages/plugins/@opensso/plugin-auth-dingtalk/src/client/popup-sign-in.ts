@@ -2,17 +2,13 @@
  * The popup window of a sign-in with `signInWindow: 'popup'`: DingTalk's page opens there, and the callback's popup
  * page (server/popup-page.ts) reports the outcome on a same-origin BroadcastChannel, which the button listens to.
  * Not `window.opener` nor `popup.closed`: DingTalk's page may send `Cross-Origin-Opener-Policy`, which severs both.
+ * Whether a popup is used at all is sign-in-window.ts's call.
  */
 import { POPUP_CHANNEL, POPUP_WINDOW_NAME } from '../constants';
 import { POPUP_ACK, PopupOutcome, popupOutcomeOf } from '../popup-outcome';
 
 /** Large enough for DingTalk's QR code and its account login form. */
 const POPUP_FEATURES = 'popup,width=520,height=680';
-
-/** Whether the button's authenticator asks for a popup window (its public options from `authenticators:publicList`). */
-export function wantsPopup(options: unknown): boolean {
-  return typeof options === 'object' && options !== null && (options as { signInWindow?: unknown }).signInWindow === 'popup';
-}
 
 /**
  * Opens the (empty) popup window; must run within the click, before any await, or popup blockers refuse it.

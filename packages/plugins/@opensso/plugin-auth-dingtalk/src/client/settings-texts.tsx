@@ -45,7 +45,7 @@ export function settingsTexts(t: TFunction) {
     homepageUrl: t('Homepage URL'),
     homepageUrlHelp: t("Set this as the homepage of the app's H5 micro-app in the DingTalk developer console."),
     signInWindow: t('Open DingTalk sign-in in'),
-    signInWindowHelp: t('A popup window signs in without reloading NocoBase, which is faster on desktop browsers. If the browser blocks the popup, DingTalk opens in the same tab. Inside the DingTalk app, automatic sign-in is used instead.'),
+    signInWindowHelp: t('On desktop browsers, a popup window (the default) signs in without reloading NocoBase, which is faster. DingTalk opens in the same tab instead on phones and tablets, inside the DingTalk app (where automatic sign-in, when on, comes first), when the browser blocks the popup, and when NocoBase is open at another address than its configured one.'),
     profileSection: t('Profile sync'),
     profileSectionHelp: t('When the nickname, email and phone number from DingTalk are copied to the NocoBase user. At sign-up only: when the user is created. Fill if empty: also at each sign-in, into empty fields. Overwrite: at each sign-in, replacing the current value.'),
     /** A React node: the v1 schema compiles `{{...}}` in strings, and this text shows one literally. */

@@ -4,9 +4,9 @@
  */
 import type { Authenticator } from '@nocobase/plugin-auth/client';
 import { Button, Space } from 'antd';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NavigateFunction, useLocation, useNavigate } from 'react-router-dom';
-import { afterSignInTarget, currentPageContext } from './after-sign-in';
+import { afterSignInTarget, currentPageContext, routeInApp } from './after-sign-in';
 import { buttonTitle } from './button-title';
 import type { ErrorCode } from '../errors';
 import { DingTalkLogo } from './DingTalkLogo';
@@ -16,6 +16,7 @@ import { claimInAppAttempt, inAppAttempted, loadDingTalkJsapi, mark } from './js
 import {
   authUrlFromBody,
   authUrlRequest,
+  startsAtOtherOrigin,
   GENERIC_ERROR,
   Landing,
   messageFor,
@@ -27,7 +28,8 @@ import {
   textOf,
 } from './landing';
 import { useDingTalkTranslation } from './locale';
-import { listenForPopupOutcome, openSignInPopup, wantsPopup } from './popup-sign-in';
+import { listenForPopupOutcome, openSignInPopup } from './popup-sign-in';
+import { currentBrowserTraits, signInWindowFor } from './sign-in-window';
 import { redeemTicket } from './ticket-landing';
 import type { PopupOutcome } from '../popup-outcome';
 
@@ -48,6 +50,12 @@ export interface SignInHost {
    * there directly, so the modern client gives its own (`/v/admin`), not the v1 client's `/admin`.
    */
   defaultReturnPath?: string;
+  /**
+   * The modern client's router basename (`app.router.getBasename()`): its pages are routes of this very app there, so
+   * the button goes to them with the router rather than a page load. Undefined in the v1 client, for which a
+   * modern-client page is another app.
+   */
+  routerBasename?: string;
 }
 
 type State =
@@ -96,9 +104,13 @@ function useInAppSignIn(
   return config;
 }
 
-function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction): void {
+function goAfterSignIn(search: string, publicPath: string, navigate: NavigateFunction, routerBasename?: string): void {
   const target = afterSignInTarget(search, currentPageContext(publicPath));
-  if (target.kind === 'document') {
+  const route =
+    target.kind === 'document' && routerBasename !== undefined ? routeInApp(target.url, window.location.origin, routerBasename) : undefined;
+  if (route !== undefined) {
+    navigate(route, { replace: true });
+  } else if (target.kind === 'document') {
     window.location.replace(target.url);
   } else {
     navigate(target.path, { replace: true });
@@ -135,8 +147,8 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
    */
   const signedIn = useCallback(async () => {
     await latest.current.refreshUser?.();
-    goAfterSignIn(latest.current.search, publicPath, latest.current.navigate);
-  }, [publicPath]);
+    goAfterSignIn(latest.current.search, publicPath, latest.current.navigate, host.routerBasename);
+  }, [publicPath, host.routerBasename]);
 
   const finishSignIn = useCallback(
     async (token: string) => {
@@ -230,7 +242,7 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
     return () => window.removeEventListener('pageshow', onPageShow);
   }, []);
 
-  const popupMode = wantsPopup(authenticator.options);
+  const popupMode = useMemo(() => signInWindowFor(authenticator.options, currentBrowserTraits()) === 'popup', [authenticator.options]);
   const start = useCallback(async () => {
     // Within the click, before any await: popup blockers allow only that. Refused: the same tab, as without the option.
     const popup = popupMode ? openSignInPopup() : null;
@@ -250,7 +262,12 @@ export function SignInButtonView({ authenticator, host }: { authenticator: Authe
         setState({ status: 'error', shown: { key: GENERIC_ERROR } });
         return;
       }
-      if (popup) {
+      if (popup && startsAtOtherOrigin(response.data)) {
+        // The callback lands on another origin, whose popup page could never reach this tab: the same tab instead.
+        abandon();
+        setState({ status: 'starting' });
+        window.location.assign(url);
+      } else if (popup) {
         popup.location.href = url;
         popup.focus();
       } else {

@@ -1,15 +1,10 @@
 /**
- * The links of `dingtalk:listMyLinks` the user may not remove yet (`canUnlink: false`: the account has no password,
- * so DingTalk is its only way in). The dialog disables their Unlink button and says what to do instead.
+ * The links the user may not remove yet (`canUnlink: false`: the account has no password, so DingTalk is its only
+ * way in). The dialog disables their Unlink button and says what to do instead. Read from the links as
+ * `myLinksFromBody` parses them, the one reader of `dingtalk:listMyLinks`.
  */
-import { isRecord } from '../api-answers';
+import type { MyLink } from './links';
 
-export function lockedLinksFromBody(body: unknown): Set<string> {
-  const data = isRecord(body) ? body.data : undefined;
-  const locked = new Set<string>();
-  if (!Array.isArray(data)) return locked;
-  for (const item of data) {
-    if (isRecord(item) && typeof item.authenticator === 'string' && item.canUnlink === false) locked.add(item.authenticator);
-  }
-  return locked;
+export function lockedLinks(links: readonly MyLink[]): Set<string> {
+  return new Set(links.filter((link) => !link.canUnlink).map((link) => link.authenticator));
 }

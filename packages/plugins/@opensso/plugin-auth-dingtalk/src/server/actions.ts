@@ -89,7 +89,7 @@ export function createActions(flow: SignInFlow) {
       const redirect = values(ctx).redirect ?? ctx.action.params.redirect;
       if (typeof name === 'string' && name) {
         const elsewhere = startUrlElsewhere(ctx, ctx.get('Origin') || undefined, { authenticator: name, redirect: sanitizeReturnPath(redirect) });
-        if (elsewhere) return { url: elsewhere };
+        if (elsewhere) return { url: elsewhere, otherOrigin: true };
       }
       // The popup window only matters to the sign-in's callback, which then answers with the popup page.
       return { url: await flow.start(ctx, name, redirect, undefined, values(ctx).popup === true) };

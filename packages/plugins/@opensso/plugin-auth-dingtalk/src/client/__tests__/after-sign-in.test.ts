@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterSignInTarget, modernClientPrefix } from '../after-sign-in';
+import { afterSignInTarget, modernClientPrefix, routeInApp } from '../after-sign-in';
 
 const ORIGIN = 'https://nocobase.example';
 const ROOT = { origin: ORIGIN, publicPath: '/' };
@@ -56,5 +56,23 @@ describe('modernClientPrefix', () => {
     expect(modernClientPrefix('  ')).toBe('v');
     expect(modernClientPrefix(42)).toBe('v');
     expect(modernClientPrefix('/modern/')).toBe('modern');
+  });
+});
+
+describe('routeInApp: a modern-client page reached with the modern client\'s own router', () => {
+  const origin = 'https://nocobase.example';
+  it('is the address relative to the router basename, with its query and hash', () => {
+    expect(routeInApp(`${origin}/v/admin`, origin, '/v/')).toBe('/admin');
+    expect(routeInApp(`${origin}/v/admin/x?y=1#z`, origin, '/v')).toBe('/admin/x?y=1#z');
+    expect(routeInApp(`${origin}/v`, origin, '/v/')).toBe('/');
+    expect(routeInApp(`${origin}/nocobase/v/admin`, origin, '/nocobase/v/')).toBe('/admin');
+    expect(routeInApp(`${origin}/admin`, origin, '/')).toBe('/admin');
+  });
+
+  it('is nothing outside the basename or the origin, so the page is loaded instead', () => {
+    expect(routeInApp(`${origin}/admin`, origin, '/v/')).toBeUndefined();
+    expect(routeInApp(`${origin}/vx/admin`, origin, '/v/')).toBeUndefined();
+    expect(routeInApp('https://evil.example/v/admin', origin, '/v/')).toBeUndefined();
+    expect(routeInApp('not a url', origin, '/v/')).toBeUndefined();
   });
 });

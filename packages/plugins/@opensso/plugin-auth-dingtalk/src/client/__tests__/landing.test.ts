@@ -3,6 +3,7 @@ import { DEFAULT_RETURN_PATH, QUERY } from '../../constants';
 import { ERROR_CODES, ERROR_MESSAGES, MESSAGES_WITHOUT_DETAIL } from '../../errors';
 import {
   authUrlFromBody,
+  startsAtOtherOrigin,
   authUrlRequest,
   GENERIC_ERROR,
   messageFor,
@@ -192,6 +193,14 @@ describe('answers', () => {
     expect(authUrlFromBody({ data: { url: '/relative' } })).toBeUndefined();
     expect(authUrlFromBody({ data: {} })).toBeUndefined();
     expect(authUrlFromBody(null)).toBeUndefined();
+  });
+
+  it('reads whether the start is on another origin than the page, only from an explicit otherOrigin: true', () => {
+    const url = 'http://nocobase.example/api/dingtalk:start?authenticator=dt';
+    expect(startsAtOtherOrigin({ data: { url, otherOrigin: true } })).toBe(true);
+    expect(startsAtOtherOrigin({ data: { url } })).toBe(false);
+    expect(startsAtOtherOrigin({ data: { url, otherOrigin: 'true' } })).toBe(false);
+    expect(startsAtOtherOrigin(null)).toBe(false);
   });
 
   it('reads the token', () => {

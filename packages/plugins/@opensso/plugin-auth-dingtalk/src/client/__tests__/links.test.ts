@@ -121,17 +121,18 @@ describe('dingTalkAuthenticatorsFromBody', () => {
 describe('myLinksFromBody and accountRows', () => {
   const links = myLinksFromBody({
     data: [
-      { authenticator: 'dt', title: 'DingTalk', nickname: '张三', linkedAt: '2025-11-20T08:00:00.000Z' },
-      { authenticator: 'old', title: 'Old DingTalk', nickname: null, linkedAt: 12 },
+      { authenticator: 'dt', title: 'DingTalk', nickname: '张三', linkedAt: '2025-11-20T08:00:00.000Z', canUnlink: true },
+      { authenticator: 'old', title: 'Old DingTalk', nickname: null, linkedAt: 12, canUnlink: false },
       { nickname: 'no authenticator' },
     ],
   });
 
-  it('reads the links, dropping what is not a string', () => {
+  it('reads the links, dropping what is not a string; only an explicit canUnlink: false locks a link', () => {
     expect(links).toEqual([
-      { authenticator: 'dt', title: 'DingTalk', nickname: '张三', linkedAt: '2025-11-20T08:00:00.000Z' },
-      { authenticator: 'old', title: 'Old DingTalk' },
+      { authenticator: 'dt', title: 'DingTalk', nickname: '张三', linkedAt: '2025-11-20T08:00:00.000Z', canUnlink: true },
+      { authenticator: 'old', title: 'Old DingTalk', canUnlink: false },
     ]);
+    expect(myLinksFromBody({ data: [{ authenticator: 'x', canUnlink: 'no' }] })).toEqual([{ authenticator: 'x', canUnlink: true }]);
     expect(myLinksFromBody({ data: null })).toEqual([]);
   });
 

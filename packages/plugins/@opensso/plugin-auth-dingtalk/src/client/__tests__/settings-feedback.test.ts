@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAuthenticatorSave, saveProblemFromBody } from '../save-problems';
-import { lockedLinksFromBody } from '../unlink-lock';
+import { myLinksFromBody } from '../links';
+import { lockedLinks } from '../unlink-lock';
 
 describe('a refused save of the DingTalk settings', () => {
   it('is read from the save requests of the authenticators drawer only', () => {
@@ -28,7 +29,7 @@ describe('a refused save of the DingTalk settings', () => {
 describe('links the user may not remove yet', () => {
   it('are those the server marks canUnlink: false', () => {
     const body = { data: [{ authenticator: 'a', canUnlink: false }, { authenticator: 'b', canUnlink: true }, { authenticator: 'c' }, 'junk'] };
-    expect([...lockedLinksFromBody(body)]).toEqual(['a']);
-    expect(lockedLinksFromBody({ data: null }).size).toBe(0);
+    expect([...lockedLinks(myLinksFromBody(body))]).toEqual(['a']);
+    expect(lockedLinks(myLinksFromBody({ data: null })).size).toBe(0);
   });
 });

@@ -162,7 +162,7 @@ describe('in-app sign-in', () => {
   it('publicList shows the organization and Client ID of the in-app authenticator only, never its secret', async () => {
     const res = await h.app.agent().resource('authenticators').publicList();
     const burst = res.body.data.find((a: { name: string }) => a.name === 'in-app-burst');
-    expect(burst.options).toEqual({ inAppSignIn: true, corpId, clientId: SECOND_CLIENT.clientId });
+    expect(burst.options).toEqual({ inAppSignIn: true, corpId, clientId: SECOND_CLIENT.clientId, signInWindow: 'popup' });
     expect(JSON.stringify(res.body)).not.toContain(SECOND_CLIENT.clientSecret);
     expect(JSON.stringify(res.body)).not.toContain(CLIENT_SECRET);
   });

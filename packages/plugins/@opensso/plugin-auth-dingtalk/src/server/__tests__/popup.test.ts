@@ -1,11 +1,13 @@
 /**
- * Option `signInWindow: 'popup'`: a sign-in started with `{ popup: true }` is answered at its callback by the popup
- * page (popup-page.ts), which reports the outcome on the BroadcastChannel and closes; nothing secret in it, the ticket
- * still in its httpOnly cookie. A sign-in started without the flag keeps its redirect.
+ * Option `signInWindow`, `'popup'` by default: a sign-in started with `{ popup: true }` is answered at its callback by
+ * the popup page (popup-page.ts), which reports the outcome on the BroadcastChannel and closes; nothing secret in it,
+ * the ticket still in its httpOnly cookie. A sign-in started without the flag keeps its redirect, and a page open at
+ * another origin than APP_URL is told so, since a popup there could never report back to it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POPUP_CHANNEL } from '../../constants';
 import {
+  APP_URL,
   approveAtDingTalk,
   CLIENT_SECRET,
   createAuthenticator,
@@ -23,7 +25,9 @@ const person = people('弹窗', '1361234');
 
 beforeAll(async () => {
   h = await startHarness();
-  await createAuthenticator(h.app, { name: 'dingtalk', options: { ...CREDENTIALS, autoSignup: true, signInWindow: 'popup' } });
+  // No signInWindow: the default.
+  await createAuthenticator(h.app, { name: 'dingtalk', options: { ...CREDENTIALS, autoSignup: true } });
+  await createAuthenticator(h.app, { name: 'dingtalk-page', options: { ...CREDENTIALS, autoSignup: true, signInWindow: 'page' } });
 }, 60_000);
 
 afterAll(async () => {
@@ -44,10 +48,42 @@ async function startPopup(browser: ReturnType<Harness['app']['agent']>, redirect
 }
 
 describe('sign-in in a popup window', () => {
-  it('publicList tells the button to open a popup, and nothing else of the options', async () => {
+  it('publicList tells the button to open a popup by default, nothing when the same tab is chosen, and nothing else', async () => {
     const res = await h.app.agent().resource('authenticators').publicList();
-    const ours = res.body.data.find((a: { name: string }) => a.name === 'dingtalk');
-    expect(ours.options).toEqual({ signInWindow: 'popup' });
+    const options = (name: string) => res.body.data.find((a: { name: string }) => a.name === name).options;
+    console.log('publicList options: default', JSON.stringify(options('dingtalk')), '; page', JSON.stringify(options('dingtalk-page')));
+    expect(options('dingtalk')).toEqual({ signInWindow: 'popup' });
+    expect(options('dingtalk-page')).toEqual({});
+  });
+
+  it('a page at another origin than APP_URL is told so (otherOrigin), and its start is a same-tab sign-in', async () => {
+    const other = await h.app
+      .agent()
+      .post('/api/dingtalk:getAuthUrl')
+      .set('X-Authenticator', 'dingtalk')
+      .set('Origin', 'http://127.0.0.1:13000')
+      .send({ redirect: '/admin/x', popup: true });
+    console.log('getAuthUrl from another origin:', JSON.stringify(other.body.data));
+    expect(other.body.data.otherOrigin).toBe(true);
+    const startUrl = new URL(other.body.data.url);
+    expect(startUrl.origin).toBe(APP_URL);
+    expect(startUrl.pathname).toBe('/api/dingtalk:start');
+
+    // The tab goes there itself: the callback redirects to the landing rather than answering a popup page.
+    const browser = h.app.agent();
+    const start = await browser.get(`${startUrl.pathname}${startUrl.search}`);
+    const callback = await followCallback(browser, await approveAtDingTalk(h.emulator, String(start.headers.location), person()));
+    expect(callback.status).toBe(302);
+    expect(new URL(String(callback.headers.location), APP_URL).searchParams.get('dingtalk_signin')).toBe('dingtalk');
+
+    const same = await h.app
+      .agent()
+      .post('/api/dingtalk:getAuthUrl')
+      .set('X-Authenticator', 'dingtalk')
+      .set('Origin', APP_URL)
+      .send({ redirect: '/admin/x', popup: true });
+    expect(same.body.data.otherOrigin).toBeUndefined();
+    expect(new URL(same.body.data.url).pathname).toBe('/oauth2/auth');
   });
 
   it('a success answers the popup page: the outcome names the authenticator, the ticket waits in its cookie', async () => {
