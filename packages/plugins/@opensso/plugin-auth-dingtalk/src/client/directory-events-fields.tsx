@@ -7,7 +7,7 @@ import { Alert, Input, Radio, Typography } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { callbackUrlFromBody, callbackUrlRequest, EVENT_MODES, eventModeOf, type EventMode } from './directory-events';
 import { useDingTalkTranslation } from './locale';
-import type { ConsoleUrlsApi, FieldProps } from './settings-fields';
+import { AppUrlWarning, type ConsoleUrlsApi, type FieldProps } from './settings-fields';
 
 export { DEFAULT_EVENT_MODE } from './directory-events';
 
@@ -70,16 +70,7 @@ export function CallbackUrl({ api, source }: { api: ConsoleUrlsApi; source?: str
         placeholder={answer === 'failed' ? t('The Callback URL could not be loaded.') : t('Loading…')}
         addonAfter={url ? <Typography.Text copyable={{ text: url, tooltips: [t('Copy'), t('Copied')] }} /> : null}
       />
-      {answer && answer !== 'failed' && !answer.fromConfiguration ? (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginTop: 8 }}
-          message={t(
-            'This URL comes from the address you are using now, because APP_URL is not set on the server. Set APP_URL to the public address of NocoBase so that DingTalk always gets the right one.',
-          )}
-        />
-      ) : null}
+      {answer && answer !== 'failed' && !answer.fromConfiguration ? <AppUrlWarning /> : null}
     </>
   );
 }

@@ -75,17 +75,23 @@ function ConsoleUrlField({ which }: { which: 'redirectUrl' | 'homepageUrl' }) {
         placeholder={missing ? missingText : t('Loading…')}
         addonAfter={url ? <Typography.Text copyable={{ text: url, tooltips: [t('Copy'), t('Copied')] }} /> : null}
       />
-      {url && urls && !urls.fromConfiguration ? (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginTop: 8 }}
-          message={t(
-            'This URL comes from the address you are using now, because APP_URL is not set on the server. Set APP_URL to the public address of NocoBase so that DingTalk always gets the right one.',
-          )}
-        />
-      ) : null}
+      {url && urls && !urls.fromConfiguration ? <AppUrlWarning /> : null}
     </>
+  );
+}
+
+/** Under a URL for DingTalk's console that the server built from the request's address, not from `APP_URL`. */
+export function AppUrlWarning() {
+  const { t } = useDingTalkTranslation();
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginTop: 8 }}
+      message={t(
+        'This URL comes from the address you are using now, because APP_URL is not set on the server. Set APP_URL to the public address of NocoBase so that DingTalk always gets the right one.',
+      )}
+    />
   );
 }
 

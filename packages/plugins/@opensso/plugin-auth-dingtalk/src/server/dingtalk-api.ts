@@ -446,18 +446,9 @@ export async function listDepartmentUsers(
   return topapi(hosts, 'user/list', DEPT_USERS_PATH, appToken, body, DeptUsersPageSchema, options);
 }
 
-// Directory events: the one member an event names, read as the full sync reads members.
-const DirectoryUserSchema = z.object({
-  userid: z.string().min(1),
-  unionid: z.string().min(1),
-  name: z.string(),
-  mobile: z.string().optional(),
-  state_code: z.string().optional(),
-  email: z.string().optional(),
-  title: z.string().optional(),
-  dept_id_list: z.array(z.number().int()),
+// Directory events: the one member an event names, with the listing's fields; the departments led come as a list.
+const DirectoryUserSchema = DeptUserSchema.omit({ leader: true }).extend({
   leader_in_dept: z.array(z.object({ dept_id: z.number().int(), leader: z.boolean() })).optional(),
-  active: z.boolean(),
 });
 export type DingTalkDirectoryUser = z.infer<typeof DirectoryUserSchema>;
 

@@ -6,10 +6,10 @@
  * and a burst of department events becomes one sync.
  */
 import type { AppTokenCache, AppCredentials } from './app-token';
-import { getDirectoryUser, type CallOptions, type DingTalkDirectoryUser, type DingTalkHosts } from './dingtalk-api';
+import { getDirectoryUser, type CallOptions, type DingTalkHosts } from './dingtalk-api';
 import { applyDirectoryChange, type ChangeOutcome, type ChangeSettings } from './directory-change';
 import type { DirectoryEvent } from './directory-events';
-import type { DirectoryMember } from './directory-pull';
+import { memberOf } from './directory-pull';
 
 export interface EventDeps {
   db: Parameters<typeof applyDirectoryChange>[0]['db'];
@@ -25,21 +25,6 @@ export interface EventSettings extends ChangeSettings {
   credentials: AppCredentials;
 }
 
-export function memberOf(user: DingTalkDirectoryUser): DirectoryMember {
-  return {
-    userid: user.userid,
-    unionId: user.unionid,
-    name: user.name,
-    mobile: user.mobile || undefined,
-    stateCode: user.state_code || undefined,
-    email: user.email || undefined,
-    title: user.title || undefined,
-    deptIds: user.dept_id_list,
-    leaderOf: (user.leader_in_dept ?? []).filter((entry) => entry.leader).map((entry) => entry.dept_id),
-    active: user.active,
-  };
-}
-
 /** Applies one event; returns what happened to each person it names (nothing for department events). */
 export async function applyDirectoryEvent(deps: EventDeps, settings: EventSettings, event: DirectoryEvent): Promise<ChangeOutcome[]> {
   if (event.deptIds.length > 0) {
@@ -52,7 +37,8 @@ export async function applyDirectoryEvent(deps: EventDeps, settings: EventSettin
       event.type === 'user_leave_org'
         ? undefined
         : await deps.appTokens.withToken(settings.credentials, deps.hosts, deps.calls, (token) => getDirectoryUser(deps.hosts, token, userid, deps.calls));
-    const change = user ? { kind: 'member' as const, member: memberOf(user) } : { kind: 'memberLeft' as const, userid };
+    const leaderOf = (user?.leader_in_dept ?? []).filter((entry) => entry.leader).map((entry) => entry.dept_id);
+    const change = user ? { kind: 'member' as const, member: memberOf(user, leaderOf) } : { kind: 'memberLeft' as const, userid };
     outcomes.push((await applyDirectoryChange(deps, settings, change)).outcome);
   }
   return outcomes;

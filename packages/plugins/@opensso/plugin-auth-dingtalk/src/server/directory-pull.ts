@@ -126,7 +126,12 @@ function merge(members: Map<string, DirectoryMember>, user: DingTalkDeptUser, li
     if (user.leader && !known.leaderOf.includes(listedIn)) known.leaderOf.push(listedIn);
     return;
   }
-  members.set(user.userid, {
+  members.set(user.userid, memberOf(user, user.leader ? [listedIn] : []));
+}
+
+/** A member as DingTalk lists or reads it (`user/list`, `user/get`), with the departments they lead. */
+export function memberOf(user: Omit<DingTalkDeptUser, 'leader'>, leaderOf: number[]): DirectoryMember {
+  return {
     userid: user.userid,
     unionId: user.unionid,
     name: user.name,
@@ -135,9 +140,9 @@ function merge(members: Map<string, DirectoryMember>, user: DingTalkDeptUser, li
     email: user.email || undefined,
     title: user.title || undefined,
     deptIds: user.dept_id_list,
-    leaderOf: user.leader ? [listedIn] : [],
+    leaderOf,
     active: user.active,
-  });
+  };
 }
 
 function sleep(ms: number): Promise<void> {
