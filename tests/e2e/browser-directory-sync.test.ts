@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, appApi, launchBrowser, newPerson, openUserMenu, screenshot, signInWithPassword, waitForValue } from './browser';
+import { ADMIN, E2E, appApi, launchBrowser, newPerson, openUserMenu, screenshot, signInWithPassword, throughPopup, waitForValue } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 const AUTH = 'dingtalk-directory';
@@ -116,9 +116,8 @@ describe('the DingTalk source of Synchronization', () => {
     const { page, context } = await newPerson(browser);
     try {
       await page.goto(`${appUrl}/signin`);
-      await page.getByRole('button', { name: TITLE, exact: true }).click();
-      await page.waitForURL((url) => url.href.startsWith(`${emulatorUrl}/oauth2/auth?`));
-      await page.locator('[data-identity="zhangsan"]').click();
+      // The default sign-in of a desktop browser: DingTalk's page in a popup window.
+      await throughPopup(page, page.getByRole('button', { name: TITLE, exact: true }), (popup) => popup.locator('[data-identity="zhangsan"]').click());
       await page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'));
       // Sign-up is off for this authenticator: only the synced user can be who 张三 lands as.
       await openUserMenu(page);

@@ -86,7 +86,14 @@ describe('a workflow notifies an assignee in DingTalk', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    try {
+      // Other test files share this app: no authenticator that signs in by itself inside DingTalk left enabled
+      // (only one may be), nor a second DingTalk button. NocoBase's update wants the record's id in the values.
+      const stored = (await api(`authenticators:get?filter=${encodeURIComponent(JSON.stringify({ name: AUTH }))}`)) as { id: number } | null;
+      if (stored) await api(`authenticators:update?filterByTk=${stored.id}`, { id: stored.id, enabled: false });
+    } finally {
+      await browser?.close();
+    }
   });
 
   step('李四 has signed in once inside DingTalk, which links the account with their userid', async () => {
