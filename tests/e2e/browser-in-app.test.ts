@@ -6,13 +6,15 @@
  */
 import { dingTalkUserAgent, PC_CLIENT_PATH, type DingTalkPlatform } from '@opensso/dingtalk-emulator';
 import type { Browser, Frame, Locator, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   ADMIN,
   E2E,
   adminApi,
   closeUserMenu,
   currentUserFromPage,
+  dingTalkPerson,
+  journey,
   launchBrowserWithStoragePartitioning,
   newPerson,
   openUserMenu,
@@ -86,38 +88,6 @@ function bridgeCalls(page: Page): Promise<BridgeCall[]> {
   );
 }
 
-let bridgeScript: string | undefined;
-
-/**
- * A person inside the DingTalk app on a phone (iOS unless said otherwise): the web view's user agent (also sent as
- * the User-Agent header), and the emulator's bridge playing the client's native side of dingtalk-jsapi's transport,
- * signed in to DingTalk as `identity`. Set up before any page script runs, on every page of the context.
- */
-async function dingTalkPerson(
-  browser: Browser,
-  identity: string,
-  platform: 'ios' | 'android' = 'ios',
-  version?: string,
-): Promise<Person> {
-  bridgeScript ??= await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-US',
-    userAgent: dingTalkUserAgent(platform, version),
-  });
-  context.setDefaultTimeout(20_000);
-  context.setDefaultNavigationTimeout(30_000);
-  await context.addInitScript({
-    content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID, platform })};`,
-  });
-  await context.addInitScript({ content: bridgeScript });
-  const page = await context.newPage();
-  const visited: string[] = [];
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) visited.push(frame.url());
-  });
-  return { context, page, visited };
-}
 
 /**
  * A person in DingTalk's PC client: its host page (the emulator's, under a `*.dingtalk.com` name) frames NocoBase's
@@ -236,24 +206,7 @@ async function expectReadableFailure(page: Page | Frame, message: string, code?:
 }
 
 describe('signing in inside the DingTalk app', () => {
-  /** The steps are one journey: after a failed step the later ones are skipped, not failed again on timeouts. */
-  let failedStep: string | undefined;
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async (ctx) => {
-      if (failedStep) ctx.skip();
-      try {
-        await body();
-      } catch (error) {
-        failedStep = name;
-        // What the open pages showed when the step failed.
-        let n = 0;
-        for (const context of browser?.contexts() ?? []) {
-          for (const page of context.pages()) await screenshot(page, `in-app-failed-${(n += 1)}`).catch(() => undefined);
-        }
-        throw error;
-      }
-    });
-  }
+  const step = journey({ prefix: 'in-app-failed', browser: () => browser });
 
   let browser: Browser;
   let lisiId: number | undefined;

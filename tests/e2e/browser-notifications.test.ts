@@ -5,10 +5,10 @@
  * NocoBase inside the (emulated) DingTalk client, signed in as the assignee by the in-app sign-in.
  * Screenshots: test-results/e2e/screenshots/notify-*.png.
  */
-import { DEFAULT_AGENT_ID, DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
+import { DEFAULT_AGENT_ID } from '@opensso/dingtalk-emulator';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, signInWithPassword, waitForValue, type Person } from './browser';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { ADMIN, E2E, currentUserFromPage, dingTalkPerson, journey, launchBrowser, newPerson, screenshot, signInWithPassword, waitForValue } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
 const AUTH = 'dingtalk-notify';
@@ -29,40 +29,8 @@ async function api(action: string, body?: unknown) {
   return json?.data;
 }
 
-let bridgeScript: string | undefined;
-/** A person inside the DingTalk app: its user agent and the emulator's JSAPI bridge, signed in to DingTalk as `identity`. */
-async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
-  bridgeScript ??= await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', userAgent: DINGTALK_IOS_USER_AGENT });
-  context.setDefaultTimeout(20_000);
-  context.setDefaultNavigationTimeout(30_000);
-  await context.addInitScript({ content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID })};` });
-  await context.addInitScript({ content: bridgeScript });
-  const page = await context.newPage();
-  const visited: string[] = [];
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) visited.push(frame.url());
-  });
-  return { context, page, visited };
-}
-
 describe('a workflow notifies an assignee in DingTalk', () => {
-  let failedStep: string | undefined;
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async (ctx) => {
-      if (failedStep) ctx.skip();
-      try {
-        await body();
-      } catch (error) {
-        failedStep = name;
-        let n = 0;
-        for (const context of browser?.contexts() ?? []) {
-          for (const page of context.pages()) await screenshot(page, `notify-failed-${(n += 1)}`).catch(() => undefined);
-        }
-        throw error;
-      }
-    });
-  }
+  const step = journey({ prefix: 'notify-failed', browser: () => browser });
 
   let browser: Browser;
   let lisiUserId = 0;

@@ -12,6 +12,7 @@ import {
   adminApi,
   closeUserMenu,
   currentUserFromPage,
+  journey,
   launchBrowser,
   newPerson,
   openUserMenu,
@@ -74,19 +75,7 @@ function expectNoSecretInShownUrls(visited: string[]): void {
 }
 
 describe('signing in to NocoBase with DingTalk in a browser', () => {
-  /** The steps are one journey: after a failed step the later ones are skipped, not failed again on timeouts. */
-  let failedStep: string | undefined;
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async (ctx) => {
-      if (failedStep) ctx.skip();
-      try {
-        await body();
-      } catch (error) {
-        failedStep = name;
-        throw error;
-      }
-    });
-  }
+  const step = journey();
 
   let authenticatorSaved = false;
   let browser: Browser;

@@ -7,14 +7,13 @@
  * client), and inside the DingTalk app the page signs in by itself, without the v1 client ever being loaded.
  * Screenshots: test-results/e2e/screenshots/v2-*.png.
  */
-import { DINGTALK_IOS_USER_AGENT } from '@opensso/dingtalk-emulator';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 // @ts-expect-error plain ESM helpers shared with `npm start`
 import { root } from '../../scripts/lib.mjs';
-import { ADMIN, E2E, currentUserFromPage, launchBrowser, newPerson, screenshot, throughPopup, type Person, waitForValue } from './browser';
+import { ADMIN, E2E, currentUserFromPage, dingTalkPerson, journey, launchBrowser, newPerson, screenshot, throughPopup, type Person, waitForValue } from './browser';
 import { startUserApp, type UserApp } from './user-app';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
@@ -115,41 +114,8 @@ async function expectSignedInOnModernClient(page: Page, nick: string, phone: str
   expect(me).toMatchObject({ nickname: nick, phone });
 }
 
-/** A person inside the DingTalk iOS app, signed in to DingTalk as `identity` (see browser-in-app.test.ts). */
-async function dingTalkPerson(browser: Browser, identity: string): Promise<Person> {
-  const bridgeScript = await (await fetch(`${emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', userAgent: DINGTALK_IOS_USER_AGENT });
-  context.setDefaultTimeout(20_000);
-  context.setDefaultNavigationTimeout(30_000);
-  await context.addInitScript({
-    content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: emulatorUrl, identity, corpId: CORP_ID })};`,
-  });
-  await context.addInitScript({ content: bridgeScript });
-  const page = await context.newPage();
-  const visited: string[] = [];
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) visited.push(frame.url());
-  });
-  return { context, page, visited };
-}
-
 describe("NocoBase's modern client (/v/)", () => {
-  let failedStep: string | undefined;
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async (ctx) => {
-      if (failedStep) ctx.skip();
-      try {
-        await body();
-      } catch (error) {
-        failedStep = name;
-        let n = 0;
-        for (const context of browser?.contexts() ?? []) {
-          for (const page of context.pages()) await screenshot(page, `v2-failed-${(n += 1)}`).catch(() => undefined);
-        }
-        throw error;
-      }
-    });
-  }
+  const step = journey({ prefix: 'v2-failed', browser: () => browser });
 
   let browser: Browser;
   let authenticatorId: number | undefined;

@@ -5,7 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CORP_ID, dingTalkUserAgent } from '@opensso/dingtalk-emulator';
 import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
+import { it } from 'vitest';
 
 /** What the suite's global setup started (setup.ts): the app, the emulator and the emulator's DingTalk app. */
 export const E2E = {
@@ -20,19 +22,19 @@ export const ADMIN = { account: 'admin@nocobase.com', password: 'admin123' };
 
 export const screenshotDir = fileURLToPath(new URL('../../test-results/e2e/screenshots/', import.meta.url));
 
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**
@@ -42,27 +44,13 @@ export function launchBrowser(): Promise<Browser> {
  * Playwright's own, and passed again without that one feature.
  */
 export async function launchBrowserWithStoragePartitioning(extraArgs: string[] = []): Promise<Browser> {
-  const probe = await chromium.launchServer({ executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const probe = await chromium.launchServer({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const defaults = probe.process().spawnargs.filter((arg) => arg.startsWith('--disable-features='));
   await probe.close();
   const kept = defaults.map((arg) =>
     arg.replace(/=(.*)$/, (_m, list: string) => `=${list.split(',').filter((f) => f !== 'ThirdPartyStoragePartitioning').join(',')}`),
   );
-  return chromium.launch({
-    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-    ignoreDefaultArgs: defaults,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...kept,
-      ...extraArgs,
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, ignoreDefaultArgs: defaults, args: [...CHROMIUM_ARGS, ...kept, ...extraArgs] });
 }
 
 export interface Person {
@@ -210,4 +198,61 @@ export async function appApi(token: string | undefined, action: string, body?: u
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+let bridgeScript: string | undefined;
+
+/**
+ * A person inside the DingTalk app on a phone (iOS unless said otherwise): the web view's user agent (also sent as
+ * the User-Agent header), and the emulator's bridge playing the client's native side of dingtalk-jsapi's transport,
+ * signed in to DingTalk as `identity` of the emulator's organization. Set up before any page script runs, on every
+ * page of the context.
+ */
+export async function dingTalkPerson(
+  browser: Browser,
+  identity: string,
+  platform: 'ios' | 'android' = 'ios',
+  version?: string,
+): Promise<Person> {
+  bridgeScript ??= await (await fetch(`${E2E.emulatorUrl}/__emulator/jsapi-bridge.js`)).text();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-US',
+    userAgent: dingTalkUserAgent(platform, version),
+  });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  await context.addInitScript({
+    content: `window.__DINGTALK_EMULATOR__ = ${JSON.stringify({ url: E2E.emulatorUrl, identity, corpId: DEFAULT_CORP_ID, platform })};`,
+  });
+  await context.addInitScript({ content: bridgeScript });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return { context, page, visited };
+}
+
+/**
+ * The steps of one journey: after a failed step the later ones are skipped, not failed again on timeouts. With
+ * `screenshots`, what the open pages showed when a step failed is kept as `<prefix>-1.png`, `-2`…
+ */
+export function journey(screenshots?: { prefix: string; browser: () => Browser | undefined }): (name: string, body: () => Promise<void>) => void {
+  let failedStep: string | undefined;
+  return (name, body) => {
+    it(name, async (ctx) => {
+      if (failedStep) ctx.skip();
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        let n = 0;
+        for (const context of screenshots?.browser()?.contexts() ?? []) {
+          for (const page of context.pages()) await screenshot(page, `${screenshots!.prefix}-${(n += 1)}`).catch(() => undefined);
+        }
+        throw error;
+      }
+    });
+  };
 }

@@ -128,10 +128,6 @@ export class DirectorySubscriptions {
     this.pendingSyncs.clear();
   }
 
-  status(sourceName: string) {
-    return this.streams.get(sourceName)?.status() ?? { state: 'stopped' as const };
-  }
-
   /** Applies one event once across the app's nodes (for pushes; Stream events are claimed by their subscription). */
   async applyOnce(setup: SourceSetup, event: DirectoryEvent): Promise<void> {
     if (!(await this.claims.claim(event.eventId))) return;
