@@ -1,12 +1,14 @@
 // The work notification demo of `npm start`: a "DingTalk work notification" channel on the demo authenticator's
 // app, a collection "Demo tickets" with an assignee, and a workflow "on a new ticket, notify its assignee" whose
-// action card lands in the assignee's inbox in the emulator (/__emulator/inbox/<identity>). Each piece is created
-// once: an admin's later changes are kept.
+// action card lands in the assignee's inbox in the emulator (/__emulator/inbox/<identity>), and the admin's page
+// "Demo tickets" (a table and its "Add new" form) to create tickets with. Each piece is created once: an admin's later
+// changes are kept.
+import { ensureDemoTicketsPage } from './demo-tickets-page.mjs';
 
 /** The emulator's AgentId for an app that was given none (packages/dingtalk-emulator/src/work-notices.ts). */
 const EMULATOR_AGENT_ID = '3000000001';
-const CHANNEL = 'dingtalk_demo';
-const COLLECTION = 'demo_tickets';
+export const CHANNEL = 'dingtalk_demo';
+export const COLLECTION = 'demo_tickets';
 const WORKFLOW_TITLE = 'Notify the assignee in DingTalk (demo)';
 
 async function exists(admin, action, filter) {
@@ -51,6 +53,7 @@ export async function ensureNotificationDemo(admin, { authenticator }) {
       });
       done.push(`collection "${COLLECTION}": created`);
     }
+    done.push(await ensureDemoTicketsPage(admin, COLLECTION));
     if (await exists(admin, 'workflows:list', { title: WORKFLOW_TITLE })) done.push('workflow: kept');
     else {
       const workflow = await admin.call('workflows:create', {

@@ -1,13 +1,18 @@
 /**
  * DingTalk work notifications, end to end in Chromium: an admin adds the "DingTalk work notification" channel in
- * Settings → Notification manager (the plugin's settings form), a workflow "on a new ticket, notify its assignee"
- * fires when a ticket is created, the message lands in the assignee's inbox in the emulator, and its button opens
- * NocoBase inside the (emulated) DingTalk client, signed in as the assignee by the in-app sign-in.
+ * Settings → Notification manager (the plugin's settings form), `npm start`'s demo setup adds a workflow "on a new
+ * ticket, notify its assignee" and the page "Demo tickets", the admin adds a ticket on that page, the message lands in
+ * the assignee's inbox in the emulator, and its button opens NocoBase inside the (emulated) DingTalk client, signed
+ * in as the assignee by the in-app sign-in.
  * Screenshots: test-results/e2e/screenshots/notify-*.png.
  */
 import { DEFAULT_AGENT_ID } from '@opensso/dingtalk-emulator';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+// @ts-expect-error plain ESM helpers shared with `npm start`
+import { CHANNEL as DEMO_CHANNEL, COLLECTION as DEMO_COLLECTION, ensureNotificationDemo } from '../../scripts/demo-notifications.mjs';
+// @ts-expect-error plain ESM helpers shared with `npm start`
+import { PAGE_TITLE } from '../../scripts/demo-tickets-page.mjs';
 import { ADMIN, E2E, currentUserFromPage, dingTalkPerson, journey, launchBrowser, newPerson, screenshot, signInWithPassword, waitForValue } from './browser';
 
 const { appUrl, emulatorUrl, clientId, clientSecret } = E2E;
@@ -27,6 +32,19 @@ async function api(action: string, body?: unknown) {
   const json = (await res.json().catch(() => null)) as { data?: any } | null;
   if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${JSON.stringify(json)}`);
   return json?.data;
+}
+
+/** The admin's calls in the shape `npm start`'s demo setup makes them (scripts/nocobase.mjs adminClient). */
+async function demoCall(action: string, { method = 'POST', body, params }: { method?: string; body?: unknown; params?: Record<string, string> } = {}) {
+  const query = new URLSearchParams(params ?? {}).toString();
+  const res = await fetch(`${appUrl}/api/${action}${query ? `?${query}` : ''}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-authenticator': 'basic', authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return (JSON.parse(text) as { data?: unknown }).data;
 }
 
 describe('a workflow notifies an assignee in DingTalk', () => {
@@ -116,30 +134,27 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     await admin.context.close();
   });
 
-  step('a new ticket fires the workflow, and the action card lands in 李四’s DingTalk inbox', async () => {
-    await api('collections:create', {
-      name: 'tickets',
-      title: 'Tickets',
-      fields: [
-        { name: 'title', type: 'string', interface: 'input', uiSchema: { title: 'Title', type: 'string', 'x-component': 'Input' } },
-        { name: 'assigneeId', type: 'bigInt', interface: 'integer', uiSchema: { title: 'Assignee', type: 'number', 'x-component': 'InputNumber' } },
-      ],
-    });
-    const workflow = await api('workflows:create', { title: 'Notify the assignee', type: 'collection', enabled: true, sync: false, config: { mode: 1, collection: 'tickets' } });
-    await api(`workflows/${workflow.id}/nodes:create`, {
-      type: 'notification',
-      title: 'DingTalk',
-      config: {
-        channelName,
-        receivers: ['{{$context.data.assigneeId}}'],
-        msgType: 'actionCard',
-        title: 'Ticket: {{$context.data.title}}',
-        content: '**{{{$context.data.title}}}** is assigned to you.',
-        buttons: [{ title: 'Open NocoBase', url: '/admin' }],
-        buttonLayout: 'vertical',
-      },
-    });
-    await api('tickets:create', { title: 'Printer on fire', assigneeId: lisiUserId });
+  step('the demo of `npm start` gives the admin a page "Demo tickets": a ticket added there for 李四 fires the workflow, and the action card lands in 李四’s DingTalk inbox', async () => {
+    // The same setup as `npm start`: the channel on this authenticator's app, the collection, the workflow, the page.
+    const setup = await ensureNotificationDemo({ call: demoCall }, { authenticator: AUTH });
+    expect(setup).toContain(`page "${PAGE_TITLE}" (table and "Add new" form): created`);
+    const admin = await newPerson(browser);
+    await signInWithPassword(admin.page, appUrl, ADMIN.account, ADMIN.password);
+    await admin.page.getByRole('menuitem', { name: PAGE_TITLE }).click();
+    const table = admin.page.locator('.ant-card').filter({ has: admin.page.locator('.ant-table') });
+    await table.getByRole('button', { name: /Add new/ }).click();
+    const drawer = admin.page.locator('.ant-drawer-content').last();
+    await drawer.locator('.ant-formily-item').filter({ hasText: 'Title' }).locator('input').fill('Printer on fire');
+    await drawer.locator('.ant-formily-item').filter({ hasText: 'Assignee' }).locator('.ant-select').click();
+    await admin.page.keyboard.type(LISI.nick);
+    await admin.page.locator('.ant-select-dropdown:visible').getByText(LISI.nick, { exact: true }).click();
+    await screenshot(admin.page, 'notify-ticket-form');
+    await drawer.getByRole('button', { name: /Submit/ }).click();
+    await table.getByRole('cell', { name: 'Printer on fire' }).waitFor();
+    await screenshot(admin.page, 'notify-ticket-added');
+    const [ticket] = await api(`${DEMO_COLLECTION}:list?sort=-id&pageSize=1`);
+    expect(ticket).toMatchObject({ title: 'Printer on fire', assigneeId: lisiUserId });
+    await admin.context.close();
     const inbox = await waitForValue(
       async () => (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ msg: any }>,
       (messages) => messages[0]?.msg.msgtype === 'action_card',
@@ -147,16 +162,16 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     );
     expect(inbox[0].msg).toMatchObject({
       msgtype: 'action_card',
-      action_card: { title: 'Ticket: Printer on fire', markdown: '**Printer on fire** is assigned to you.', btn_json_list: [{ title: 'Open NocoBase' }] },
+      action_card: { title: 'New ticket: Printer on fire', markdown: '**Printer on fire** is assigned to you.', btn_json_list: [{ title: 'Open NocoBase' }] },
     });
     const [log] = await api(`notificationSendLogs:list?sort=-createdAt&pageSize=1`);
-    expect(log).toMatchObject({ status: 'success', channelName });
+    expect(log).toMatchObject({ status: 'success', channelName: DEMO_CHANNEL });
   });
 
   step('the button opens NocoBase inside DingTalk, signed in as 李四', async () => {
     const lisi = await dingTalkPerson(browser, LISI.id);
     await lisi.page.goto(`${emulatorUrl}/__emulator/inbox/${LISI.id}`);
-    await lisi.page.getByText('Ticket: Printer on fire').waitFor();
+    await lisi.page.getByText('New ticket: Printer on fire').waitFor();
     await screenshot(lisi.page, 'notify-inbox');
     await lisi.page.getByRole('link', { name: 'Open NocoBase' }).click();
     await lisi.page.waitForURL((url) => url.origin === appUrl && url.pathname.startsWith('/admin'), { timeout: 30_000 });
