@@ -134,6 +134,39 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     await admin.context.close();
   });
 
+  step('in the modern client (/v/), the channel\'s drawer shows the DingTalk fields as stored, sends a test message to 李四 and saves a new AgentId', async () => {
+    const admin = await newPerson(browser);
+    await signInWithPassword(admin.page, appUrl, ADMIN.account, ADMIN.password);
+    await admin.page.goto(`${appUrl}/v/admin/settings/notification-manager/channels`);
+    await admin.page.getByRole('row').filter({ hasText: CHANNEL_TITLE }).getByText('Edit', { exact: true }).click();
+    const drawer = admin.page.locator('.ant-drawer-content').last();
+    const item = (label: string) => drawer.locator('.ant-form-item').filter({ has: admin.page.locator('.ant-form-item-label label').getByText(label, { exact: true }) });
+    await item('DingTalk sign-in method').locator('.ant-select-selection-item').getByText(`DingTalk (notifications) (${AUTH})`, { exact: true }).waitFor();
+    expect(await item('AgentId').locator('input').inputValue()).toBe(String(DEFAULT_AGENT_ID));
+    const test = item('Send test message');
+    await test.locator('.ant-select').click();
+    await admin.page.keyboard.type('李四');
+    await admin.page.locator('.ant-select-dropdown:visible').getByText(`李四 (#${lisiUserId})`).click();
+    await test.getByRole('button', { name: 'Send' }).click();
+    await test.getByRole('status').getByText('The test message was sent.').waitFor();
+    await screenshot(admin.page, 'notify-v2-channel');
+    const inbox = (await (await fetch(`${emulatorUrl}/__emulator/inbox/${LISI.id}?format=json`)).json()) as Array<{ msg: any }>;
+    expect(inbox).toHaveLength(2);
+    expect(inbox[0].msg.text.content).toContain('Test message from NocoBase');
+    // A typo is refused by the form; a number is saved, the sign-in method kept.
+    await item('AgentId').locator('input').fill('30000x');
+    await drawer.getByRole('button', { name: /Submit/ }).click();
+    await item('AgentId').locator('.ant-form-item-explain-error').waitFor();
+    await item('AgentId').locator('input').fill('3000000002');
+    await drawer.getByRole('button', { name: /Submit/ }).click();
+    const channel = await waitForValue(
+      async () => ((await api('notificationChannels:list')) as Array<{ name: string; options: Record<string, unknown> }>).find((row) => row.name === channelName),
+      (row) => row?.options.agentId === '3000000002',
+    );
+    expect(channel!.options).toEqual({ authenticator: AUTH, agentId: '3000000002' });
+    await admin.context.close();
+  });
+
   step('the demo of `npm start` gives the admin a page "Demo tickets": a ticket added there for 李四 fires the workflow, and the action card lands in 李四’s DingTalk inbox', async () => {
     // The same setup as `npm start`: the channel on this authenticator's app, the collection, the workflow, the page.
     const setup = await ensureNotificationDemo({ call: demoCall }, { authenticator: AUTH });

@@ -46,3 +46,16 @@ export function parseAgentId(value: unknown): number | undefined {
   const id = Number(text);
   return Number.isSafeInteger(id) ? id : undefined;
 }
+
+/** The message form's fields that only some message types have (the others have `content` alone). */
+export const TYPED_FIELDS = {
+  title: ['markdown', 'actionCard'],
+  buttons: ['actionCard'],
+  buttonLayout: ['actionCard'],
+} as const satisfies Record<string, readonly MessageType[]>;
+
+/** Whether the form shows `field` for a message of type `msgType` (none chosen yet: a text message). */
+export function showsField(field: keyof typeof TYPED_FIELDS, msgType: unknown): boolean {
+  const type = MESSAGE_TYPES.find((candidate) => candidate === msgType) ?? 'text';
+  return (TYPED_FIELDS[field] as readonly MessageType[]).includes(type);
+}

@@ -9,6 +9,7 @@ import { browserTicketLanding, type TicketLandingResult } from '../client/ticket
 import { AdminSettingsForm } from './AdminSettingsForm';
 import { DirectorySyncSettingsForm } from './DirectorySyncSettingsForm';
 import { SignInButton } from './SignInButton';
+import { registerWorkNotificationChannelV2 } from './work-notifications';
 
 /**
  * NocoBase's modern client (`/v/`, and the only one with `APP_CLIENT_ENTRY_MODE=modern-only`). It loads
@@ -48,6 +49,8 @@ export class PluginAuthDingTalkClientV2 extends Plugin {
     // As in v1: the "DingTalk" source of Synchronization, when user-data-sync is enabled.
     const userDataSync = this.app.pm.get('user-data-sync') as UserDataSyncClientV2 | undefined;
     userDataSync?.registerType?.(AUTH_TYPE, { components: { AdminSettingsFormLoader: async () => ({ default: DirectorySyncSettingsForm }) } });
+    // As in v1: the "DingTalk work notification" channel type, when notification-manager is enabled.
+    registerWorkNotificationChannelV2(this.app);
   }
 }
 

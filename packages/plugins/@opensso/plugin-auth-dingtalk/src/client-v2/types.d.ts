@@ -26,6 +26,14 @@ declare module '@nocobase/client-v2' {
     getPublicPath(): string;
     /** Its router manager; the host bundle's `getBasename(){return this.options.basename}`. */
     router: { getBasename(): string | undefined };
+    /**
+     * The page's RequireJS (the host bundle's `initRequireJs`), which defines every enabled plugin's v2 module as
+     * `<package>/client-v2`; `defined` is RequireJS's own.
+     */
+    requirejs?: {
+      (deps: string[], ok: (...modules: unknown[]) => void, fail?: (error: unknown) => void): void;
+      defined(id: string): boolean;
+    };
   }
 
   /** plugin-auth's `PluginAuthClientV2` extends it (`dist/client-v2/plugin.d.ts`). */

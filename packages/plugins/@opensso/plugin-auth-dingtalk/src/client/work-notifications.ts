@@ -1,6 +1,6 @@
 import type { Application } from '@nocobase/client';
-import { NAMESPACE } from '../constants';
 import { WORK_NOTICE_TYPE } from '../work-notice-form';
+import { WORK_NOTICE_TYPE_TITLE } from './work-notice-fields';
 import { ChannelConfigForm, ContentConfigForm, MessageConfigForm } from './WorkNotificationForms';
 
 interface NotificationManagerClient {
@@ -21,7 +21,7 @@ export function registerWorkNotificationChannel(app: Application): void {
   const pm = app.pm as unknown as { get(name: string): unknown };
   const manager = pm.get('notification-manager') as Partial<NotificationManagerClient> | undefined;
   manager?.registerChannelType?.({
-    title: `{{t("DingTalk work notification", { ns: "${NAMESPACE}" })}}`,
+    title: WORK_NOTICE_TYPE_TITLE,
     type: WORK_NOTICE_TYPE,
     components: { ChannelConfigForm, MessageConfigForm, ContentConfigForm },
     meta: { creatable: true, editable: true, deletable: true },
