@@ -9,7 +9,7 @@ import { ensureDemoTicketsPage } from './demo-tickets-page.mjs';
 const EMULATOR_AGENT_ID = '3000000001';
 export const CHANNEL = 'dingtalk_demo';
 export const COLLECTION = 'demo_tickets';
-const WORKFLOW_TITLE = 'Notify the assignee in DingTalk (demo)';
+export const WORKFLOW_TITLE = 'Notify the assignee in DingTalk (demo)';
 
 async function exists(admin, action, filter) {
   const rows = await admin.call(action, { method: 'GET', params: { filter: JSON.stringify(filter) } });

@@ -3,14 +3,15 @@
  * Settings → Notification manager (the plugin's settings form), `npm start`'s demo setup adds a workflow "on a new
  * ticket, notify its assignee" and the page "Demo tickets", the admin adds a ticket on that page, the message lands in
  * the assignee's inbox in the emulator, and its button opens NocoBase inside the (emulated) DingTalk client, signed
- * in as the assignee by the in-app sign-in.
+ * in as the assignee by the in-app sign-in. In the modern client (/v/) the channel's drawer and the workflow's
+ * Notification node show the plugin's v2 forms.
  * Screenshots: test-results/e2e/screenshots/notify-*.png.
  */
 import { DEFAULT_AGENT_ID } from '@opensso/dingtalk-emulator';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 // @ts-expect-error plain ESM helpers shared with `npm start`
-import { CHANNEL as DEMO_CHANNEL, COLLECTION as DEMO_COLLECTION, ensureNotificationDemo } from '../../scripts/demo-notifications.mjs';
+import { CHANNEL as DEMO_CHANNEL, COLLECTION as DEMO_COLLECTION, WORKFLOW_TITLE, ensureNotificationDemo } from '../../scripts/demo-notifications.mjs';
 // @ts-expect-error plain ESM helpers shared with `npm start`
 import { PAGE_TITLE } from '../../scripts/demo-tickets-page.mjs';
 import { ADMIN, E2E, currentUserFromPage, dingTalkPerson, journey, launchBrowser, newPerson, screenshot, signInWithPassword, waitForValue } from './browser';
@@ -199,6 +200,23 @@ describe('a workflow notifies an assignee in DingTalk', () => {
     });
     const [log] = await api(`notificationSendLogs:list?sort=-createdAt&pageSize=1`);
     expect(log).toMatchObject({ status: 'success', channelName: DEMO_CHANNEL });
+  });
+
+  step('in the modern client (/v/), the demo workflow\'s Notification node shows the DingTalk message form with its action card', async () => {
+    const [workflow] = await api(`workflows:list?filter=${encodeURIComponent(JSON.stringify({ title: WORKFLOW_TITLE }))}`);
+    const admin = await newPerson(browser);
+    await signInWithPassword(admin.page, appUrl, ADMIN.account, ADMIN.password);
+    await admin.page.goto(`${appUrl}/v/admin/settings/workflow/workflows/${workflow.id}`);
+    // The workflow has run: its canvas is read-only, and a node's card still opens its settings.
+    await admin.page.getByText('Notification', { exact: true }).click();
+    const drawer = admin.page.locator('.ant-drawer-content').last();
+    await drawer.getByText('Button layout', { exact: true }).waitFor();
+    await screenshot(admin.page, 'notify-v2-node');
+    expect(await drawer.getByRole('radio', { name: 'Action card' }).isChecked()).toBe(true);
+    // The workflow's own variable inputs (asked of the page's RequireJS), which show a variable as its path.
+    await drawer.getByText('Trigger variables/Trigger data/Assignee ID', { exact: true }).waitFor();
+    expect(await drawer.locator('input[value="Open NocoBase"], :text-is("Open NocoBase")').count()).toBeGreaterThan(0);
+    await admin.context.close();
   });
 
   step('the button opens NocoBase inside DingTalk, signed in as 李四', async () => {

@@ -27,12 +27,15 @@ declare module '@nocobase/client-v2' {
     /** Its router manager; the host bundle's `getBasename(){return this.options.basename}`. */
     router: { getBasename(): string | undefined };
     /**
-     * The page's RequireJS (the host bundle's `initRequireJs`), which defines every enabled plugin's v2 module as
-     * `<package>/client-v2`; `defined` is RequireJS's own.
+     * The page's RequireJS, as the host bundle's `initRequireJs` keeps it (`{ requirejs, define }`; its plugin loader
+     * calls `app.requirejs.requirejs(ids, …)`): every enabled plugin's v2 module is defined as `<package>/client-v2`.
+     * `defined` is RequireJS's own.
      */
     requirejs?: {
-      (deps: string[], ok: (...modules: unknown[]) => void, fail?: (error: unknown) => void): void;
-      defined(id: string): boolean;
+      requirejs?: {
+        (deps: string[], ok: (...modules: unknown[]) => void, fail?: (error: unknown) => void): void;
+        defined?(id: string): boolean;
+      };
     };
   }
 

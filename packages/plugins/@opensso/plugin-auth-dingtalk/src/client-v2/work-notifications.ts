@@ -22,17 +22,22 @@ const WORKFLOW_V2 = '@nocobase/plugin-workflow/client-v2';
  * only defines while that plugin is enabled.
  */
 function workflowVariableInputs(app: Application): Promise<VariableInputs | undefined> {
-  const requirejs = app.requirejs;
-  if (!requirejs?.defined(WORKFLOW_V2)) return Promise.resolve(undefined);
+  const requirejs = app.requirejs?.requirejs;
+  if (typeof requirejs !== 'function' || !requirejs.defined?.(WORKFLOW_V2)) return Promise.resolve(undefined);
+  // Whatever goes wrong here, the form still opens, with plain inputs: an error in a loader stops the whole page.
   return new Promise((resolve) => {
-    requirejs(
-      [WORKFLOW_V2],
-      (module) => {
-        const inputs = module as Partial<VariableInputs> | undefined;
-        resolve(inputs?.WorkflowVariableInput && inputs.WorkflowVariableTextArea ? (inputs as VariableInputs) : undefined);
-      },
-      () => resolve(undefined),
-    );
+    try {
+      requirejs(
+        [WORKFLOW_V2],
+        (module) => {
+          const inputs = module as Partial<VariableInputs> | undefined;
+          resolve(inputs?.WorkflowVariableInput && inputs.WorkflowVariableTextArea ? (inputs as VariableInputs) : undefined);
+        },
+        () => resolve(undefined),
+      );
+    } catch {
+      resolve(undefined);
+    }
   });
 }
 
