@@ -1,18 +1,11 @@
 import type { Application } from '@nocobase/client-v2';
+import type { RegisterChannelOptions } from '@nocobase/plugin-notification-manager/client-v2';
 import { WORK_NOTICE_TYPE } from '../work-notice-form';
 import { WORK_NOTICE_TYPE_TITLE } from '../client/work-notice-fields';
 import { ChannelConfigForm, contentConfigForm, messageConfigForm, type VariableInputs } from './WorkNotificationForms';
 
-/** notification-manager 2.2.15 `dist/client-v2/notification-manager.d.ts` (`RegisterChannelOptions`). */
-type Loader = () => Promise<{ default: unknown }>;
-interface NotificationManagerClientV2 {
-  registerChannelType(options: {
-    title: string;
-    type: string;
-    components: { ChannelConfigFormLoader?: Loader; MessageConfigFormLoader?: Loader; ContentConfigFormLoader?: Loader };
-    meta?: { creatable?: boolean; editable?: boolean; deletable?: boolean };
-  }): void;
-}
+/** Its options, not the module: the page defines that module only while notification-manager is enabled. */
+type NotificationManagerClientV2 = { registerChannelType(options: RegisterChannelOptions): void };
 
 const WORKFLOW_V2 = '@nocobase/plugin-workflow/client-v2';
 
