@@ -7,6 +7,8 @@ import type { Model } from '@nocobase/database';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../errors';
 import { applyDirectoryChange } from '../directory-change';
+import { createMembers, HeldValues } from '../directory-members-bulk';
+import { writeTransaction } from '../write-transaction';
 import { CLIENT_ID, createAuthenticator, type Harness, signInWithDingTalk, startHarness } from './harness';
 
 let h: Harness;
@@ -251,6 +253,21 @@ describe('new members written in bulk', () => {
     expect(task.message).toMatch(/Not written because another user has the same value: dup \(phone\)(, [^ ]+ \([a-z]+\))* … \+\d+\.$/);
     expect((await userOf('ds-union-twin1'))!.toJSON()).toMatchObject({ phone: '13900000077', email: 'twin@example.com' });
     expect((await userOf('ds-union-twin2'))!.toJSON()).toMatchObject({ phone: null, email: null });
+  });
+
+  it('a member whose first DingTalk sign-in linked them after the sync read the links is handed back to be updated, not created again', async () => {
+    const person = { nick: 'Late Linker', mobile: '13600000077', stateCode: '86', email: 'late@example.com', unionId: 'ds-union-late', openId: 'ds-open-late' };
+    const { signIn, landing } = await signInWithDingTalk(h, person);
+    expect(signIn?.status, landing.search).toBe(200);
+    const users = await h.app.db.getRepository('users').count();
+    const context = { db: h.app.db, authenticatorName: 'dingtalk', defaultCountryCode: '86' };
+    const late = { userid: 'late', unionId: 'ds-union-late', name: 'Late Linker', deptIds: [1], leaderOf: [], active: true };
+    const other = { userid: 'other', unionId: 'ds-union-other', name: 'Other', deptIds: [1], leaderOf: [], active: true };
+    const result = await writeTransaction(h.app.db, (transaction) => createMembers(context, [late, other], new HeldValues('86'), transaction));
+    expect(result.linkedMeanwhile.map((member) => member.userid)).toEqual(['late']);
+    expect([...result.created.keys()]).toEqual(['ds-union-other']);
+    expect(await h.app.db.getRepository('users').count()).toBe(users + 1);
+    expect((await userOf('ds-union-late'))!.get('id')).toBe(signIn!.body.data.user.id);
   });
 });
 
