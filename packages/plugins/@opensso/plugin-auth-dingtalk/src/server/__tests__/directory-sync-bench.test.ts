@@ -60,7 +60,7 @@ describe.runIf(enabled)('directory sync benchmark', () => {
   /** Events off and nothing under way, so that the app closes idle (a sync still writing would outlive it). */
   async function settle() {
     const until = async (done: () => Promise<boolean> | boolean) => {
-      for (const deadline = Date.now() + 60_000; !(await done()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const deadline = Date.now() + 300_000; !(await done()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
     };
     await until(() => h.emulator.streamEvents().every((event) => event.status === 'acked'));
     await h.app.db.getRepository('userDataSyncSources').update({ filter: { name: 'bench' }, values: { options: { authenticator: 'dingtalk', events: 'off' } } });
