@@ -2,12 +2,13 @@
  * Members who have no NocoBase user yet, written many at a time: a first sync of a large organization. Made one by
  * one through NocoBase's repositories, a user costs a transaction of a dozen queries and hooks (tens of ms on
  * SQLite), which made a first sync of 10,000 people take many minutes. Here a chunk of members is a handful of
- * statements in the caller's one transaction: the collisions and links read in one query each, then one INSERT each
- * for the users, their links, their department memberships and their default role.
+ * statements in the caller's one transaction: the chunk's existing links read in one query, the phone numbers and
+ * emails users hold kept up to date by `HeldValues` (one query), then one INSERT each for the users, their links,
+ * their department memberships and their default role.
  *
  * What NocoBase's hooks do when a user is created one by one, and what a synced user needs of it (read in 2.2.15):
  *   - plugin-acl, `users.afterCreateWithAssociations`: the default role (`roles.default`) when the user has none.
- *     Reproduced: one `rolesUsers` row per user. Without it a synced person would sign in with no role.
+ *     Reproduced: one `rolesUsers` row per user. Without it NocoBase refuses every request of the person.
  *   - plugin-departments, `users.beforeSave` / `afterSaveWithAssociations` / `departmentsUsers.afterSave`: check that
  *     the main department is one of the user's, else pick their first; drop a `departments:<id>` cache entry. The main
  *     department is written here as one of the rows written with it; a new user has nothing cached.
