@@ -269,6 +269,20 @@ describe('new members written in bulk', () => {
     expect(await h.app.db.getRepository('users').count()).toBe(users + 1);
     expect((await userOf('ds-union-late'))!.get('id')).toBe(signIn!.body.data.user.id);
   });
+
+  it("a later chunk sees a phone number a user was given since the sync's first chunk, in any spelling", async () => {
+    const context = { db: h.app.db, authenticatorName: 'dingtalk', defaultCountryCode: '86' };
+    const member = (n: number) => ({ userid: `chunk${n}`, unionId: `ds-union-chunk${n}`, name: `Chunk ${n}`, mobile: `1390000009${n}`, deptIds: [1], leaderOf: [], active: true });
+    const held = new HeldValues('86');
+    const first = await writeTransaction(h.app.db, (transaction) => createMembers(context, [member(1)], held, transaction));
+    expect(first.collisions).toEqual([]);
+    // Between two chunks, an admin gives someone the second member's number, written their own way.
+    await h.app.db.getRepository('users').create({ values: { nickname: 'Meanwhile', phone: '+86 139-0000-0092' } });
+    const second = await writeTransaction(h.app.db, (transaction) => createMembers(context, [member(2), member(3)], held, transaction));
+    expect(second.collisions).toEqual([{ userid: 'chunk2', field: 'phone' }]);
+    expect((await userOf('ds-union-chunk2'))!.get('phone') ?? null).toBeNull();
+    expect((await userOf('ds-union-chunk3'))!.get('phone')).toBe('13900000093');
+  });
 });
 
 describe('two syncs at once', () => {
