@@ -1,6 +1,7 @@
 // `npm run bench:directory`: the directory sync's figures (issue 12), printed: a generated directory synced twice
 // from the emulator with DingTalk's 20 calls a second on (time, DingTalk calls, peak memory of the server, changes
-// of the second run), then a leaver's change applied to their failed `auth:check`. Runs the skipped-by-default
+// of the second run), then a member removed in the emulator, whose `user_leave_org` arrives by Stream, timed to
+// their token's refused `auth:check`; last a one-line summary with the load average. Runs the skipped-by-default
 // server test file src/server/__tests__/directory-sync-bench.test.ts on SQLite in a file.
 //   --users N        members (default 10000)
 //   --departments M  departments (default 500)

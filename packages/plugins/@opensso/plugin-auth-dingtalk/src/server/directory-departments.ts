@@ -10,8 +10,10 @@
  */
 import type { Database, Model, Transaction } from '@nocobase/database';
 import type { DirectoryDepartment } from './directory-pull';
+import { writeTransaction } from './write-transaction';
 
 const DATA_TYPE = 'department';
+const DEPARTMENTS_PER_TRANSACTION = 100;
 const RESOURCE = 'departments';
 
 export interface DepartmentCounts {
@@ -77,30 +79,36 @@ export async function syncDepartments(
   const hasChildren = new Set(pulled.map((d) => d.parentId).filter((id): id is number => id !== undefined && id !== rootDeptId));
   const departments = db.getRepository('departments');
 
-  for (const dept of pulled) {
-    const parentId = dept.parentId === undefined || dept.parentId === rootDeptId ? null : map.get(dept.parentId) ?? null;
-    const isLeaf = !hasChildren.has(dept.deptId);
-    const known = mapped.get(dept.deptId);
-    if (known?.department) {
-      const row = known.department;
-      const current = { title: row.get('title'), parentId: row.get('parentId') == null ? null : String(row.get('parentId')), isLeaf: row.get('isLeaf') === true };
-      const changes: Record<string, unknown> = {};
-      if (current.title !== dept.name) changes.title = dept.name;
-      if (current.parentId !== parentId) changes.parentId = parentId;
-      if (current.isLeaf !== isLeaf) changes.isLeaf = isLeaf;
-      if (Object.keys(changes).length) {
-        await departments.update({ filterByTk: known.departmentId, values: changes });
-        counts.updated += 1;
-      } else counts.unchanged += 1;
-      map.set(dept.deptId, known.departmentId);
-      continue;
-    }
-    // New, or its NocoBase department was deleted by hand: (re)create it and point the record at it.
-    const created = (await departments.create({ values: { title: dept.name, parentId, isLeaf } })) as Model;
-    const departmentId = String(created.get('id'));
-    await recordMapping(db, sourceName, dept, departmentId, known?.record);
-    map.set(dept.deptId, departmentId);
-    counts.created += 1;
+  // In transactions of many departments: a commit for each of a department's three writes was most of the time of
+  // a large first sync's departments on SQLite.
+  for (let i = 0; i < pulled.length; i += DEPARTMENTS_PER_TRANSACTION) {
+    await writeTransaction(db, async (transaction) => {
+      for (const dept of pulled.slice(i, i + DEPARTMENTS_PER_TRANSACTION)) {
+        const parentId = dept.parentId === undefined || dept.parentId === rootDeptId ? null : map.get(dept.parentId) ?? null;
+        const isLeaf = !hasChildren.has(dept.deptId);
+        const known = mapped.get(dept.deptId);
+        if (known?.department) {
+          const row = known.department;
+          const current = { title: row.get('title'), parentId: row.get('parentId') == null ? null : String(row.get('parentId')), isLeaf: row.get('isLeaf') === true };
+          const changes: Record<string, unknown> = {};
+          if (current.title !== dept.name) changes.title = dept.name;
+          if (current.parentId !== parentId) changes.parentId = parentId;
+          if (current.isLeaf !== isLeaf) changes.isLeaf = isLeaf;
+          if (Object.keys(changes).length) {
+            await departments.update({ filterByTk: known.departmentId, values: changes, transaction });
+            counts.updated += 1;
+          } else counts.unchanged += 1;
+          map.set(dept.deptId, known.departmentId);
+          continue;
+        }
+        // New, or its NocoBase department was deleted by hand: (re)create it and point the record at it.
+        const created = (await departments.create({ values: { title: dept.name, parentId, isLeaf }, transaction })) as Model;
+        const departmentId = String(created.get('id'));
+        await recordMapping(db, sourceName, dept, departmentId, known?.record, transaction);
+        map.set(dept.deptId, departmentId);
+        counts.created += 1;
+      }
+    });
   }
 
   const pulledIds = new Set(pulled.map((d) => d.deptId));
@@ -120,14 +128,22 @@ export async function syncDepartments(
   return { map, counts, removeGone };
 }
 
-async function recordMapping(db: Database, sourceName: string, dept: DirectoryDepartment, departmentId: string, existing?: Model): Promise<void> {
+async function recordMapping(
+  db: Database,
+  sourceName: string,
+  dept: DirectoryDepartment,
+  departmentId: string,
+  existing: Model | undefined,
+  transaction: Transaction,
+): Promise<void> {
   const metaData = { uid: String(dept.deptId), title: dept.name, parentUid: dept.parentId === undefined ? undefined : String(dept.parentId) };
   if (existing) {
-    await db.getRepository('userDataSyncRecordsResources').destroy({ filter: { recordId: existing.get('id'), resource: RESOURCE } });
-    await db.getRepository('userDataSyncRecordsResources').create({ values: { recordId: existing.get('id'), resource: RESOURCE, resourcePk: departmentId } });
+    await db.getRepository('userDataSyncRecordsResources').destroy({ filter: { recordId: existing.get('id'), resource: RESOURCE }, transaction });
+    await db.getRepository('userDataSyncRecordsResources').create({ values: { recordId: existing.get('id'), resource: RESOURCE, resourcePk: departmentId }, transaction });
     return;
   }
   await db.getRepository('userDataSyncRecords').create({
     values: { sourceName, sourceUk: String(dept.deptId), dataType: DATA_TYPE, metaData, resources: [{ resource: RESOURCE, resourcePk: departmentId }] },
+    transaction,
   });
 }

@@ -60,7 +60,7 @@ export async function loadMemberStates(db: Database, authenticatorName: string, 
 }
 
 /** The departments a member should be in, with owner flags, and the main one (DingTalk's first that is synced). */
-function wantedDepartments(member: DirectoryMember, map: DepartmentMap): { wanted: Map<string, boolean>; main: string | null } {
+export function wantedDepartments(member: DirectoryMember, map: DepartmentMap): { wanted: Map<string, boolean>; main: string | null } {
   const wanted = new Map<string, boolean>();
   for (const deptId of member.deptIds) {
     const departmentId = map.get(deptId);

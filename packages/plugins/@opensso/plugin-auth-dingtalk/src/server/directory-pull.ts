@@ -4,8 +4,8 @@
  * (`user/list`). A person in several departments is listed by each; they are merged into one member whose
  * `leaderOf` collects the departments they lead.
  *
- * DingTalk's limits: calls are paced (`DINGTALK_SYNC_QPS`, default 15 a second, under the 20 a second DingTalk
- * documents per app and API), a throttling answer (90002, 90018, 90019) waits and tries the same call again with
+ * DingTalk's limits: calls are started on a pace (`DINGTALK_SYNC_QPS`, default 15 a second, under the 20 a second
+ * DingTalk documents per app and API, a few in flight at once), a throttling answer (90002, 90018, 90019) waits and tries the same call again with
  * exponential backoff, and a transport failure is retried once by `dingtalk-api.ts`. Anything else stops the pull.
  */
 import type { AppTokenCache, AppCredentials } from './app-token';
@@ -14,7 +14,6 @@ import {
   DingTalkHosts,
   listDepartmentUsers,
   listSubDepartments,
-  type DingTalkDepartment,
   type DingTalkDeptUser,
 } from './dingtalk-api';
 import { SignInError } from './sign-in-error';
@@ -71,6 +70,13 @@ export function syncQpsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value > 0 ? value : 15;
 }
 
+/**
+ * Calls in flight at once. Each call is started on the pace; a few at once keep that pace when an answer takes longer
+ * than the gap between two calls (a busy server, a distant DingTalk), which one call at a time did not: 1,003 calls
+ * took 75 s instead of 67 at 15 a second.
+ */
+const CONCURRENT_CALLS = 4;
+
 export async function pullDirectory(input: PullInput): Promise<DirectorySnapshot> {
   const root = input.rootDeptId ?? ROOT_DEPT_ID;
   const minGapMs = 1000 / (input.qps ?? syncQpsFromEnv());
@@ -81,9 +87,10 @@ export async function pullDirectory(input: PullInput): Promise<DirectorySnapshot
 
   const call = async <T>(fn: (token: string) => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
-      const wait = nextAt - Date.now();
-      if (wait > 0) await sleep(wait);
-      nextAt = Math.max(Date.now(), nextAt) + minGapMs;
+      // The start time is taken before waiting, so that calls made at once are spread on the pace.
+      const at = Math.max(Date.now(), nextAt);
+      nextAt = at + minGapMs;
+      if (at > Date.now()) await sleep(at - Date.now());
       stats.calls += 1;
       try {
         return await input.appTokens.withToken(input.credentials, input.hosts, input.calls, fn);
@@ -92,32 +99,65 @@ export async function pullDirectory(input: PullInput): Promise<DirectorySnapshot
         if (!throttled || attempt >= maxRetries) throw error;
         stats.throttled += 1;
         // Everything waits: the limit is the app's, not this call's.
-        nextAt = Date.now() + backoffBaseMs * 2 ** attempt;
+        nextAt = Math.max(nextAt, Date.now() + backoffBaseMs * 2 ** attempt);
       }
     }
   };
 
   const departments: DirectoryDepartment[] = [{ deptId: root, name: '', parentId: undefined }];
-  // Breadth-first: a parent is always listed (and written) before its children. Walked even when departments are
-  // not synced: members are listed per department.
-  for (let i = 0; i < departments.length; i += 1) {
-    const children: DingTalkDepartment[] = await call((token) => listSubDepartments(input.hosts, token, departments[i].deptId, input.calls));
-    for (const child of children) departments.push({ deptId: child.dept_id, name: child.name, parentId: departments[i].deptId });
+  // Breadth-first, a level at a time: a parent is always listed (and written) before its children. Walked even when
+  // departments are not synced: members are listed per department.
+  for (let level = departments.slice(); level.length; ) {
+    const children = await inTurns(level, (parent) => call((token) => listSubDepartments(input.hosts, token, parent.deptId, input.calls)));
+    const next: DirectoryDepartment[] = [];
+    level.forEach((parent, i) => {
+      for (const child of children[i]) next.push({ deptId: child.dept_id, name: child.name, parentId: parent.deptId });
+    });
+    departments.push(...next);
     input.onProgress?.({ departments: departments.length, members: 0, calls: stats.calls });
+    level = next;
   }
 
-  const members = new Map<string, DirectoryMember>();
-  for (const department of departments) {
-    let cursor = 0;
-    for (;;) {
+  const pages = await inTurns(departments, async (department) => {
+    const listed: DingTalkDeptUser[] = [];
+    for (let cursor = 0; ; ) {
       const page = await call((token) => listDepartmentUsers(input.hosts, token, { deptId: department.deptId, cursor }, input.calls));
-      for (const user of page.list) merge(members, user, department.deptId);
+      listed.push(...page.list);
       if (!page.has_more || page.next_cursor === undefined) break;
       cursor = page.next_cursor;
     }
-    input.onProgress?.({ departments: departments.length, members: members.size, calls: stats.calls });
-  }
+    input.onProgress?.({ departments: departments.length, members: listed.length, calls: stats.calls });
+    return listed;
+  });
+  // Merged in the departments' order, whatever order the answers came in: the same directory, the same snapshot.
+  const members = new Map<string, DirectoryMember>();
+  departments.forEach((department, i) => {
+    for (const user of pages[i]) merge(members, user, department.deptId);
+  });
   return { departments: departments.slice(1), members: [...members.values()], ...stats };
+}
+
+/**
+ * `work` on every item, CONCURRENT_CALLS at a time, the results in the items' order. The first failure stops it: no
+ * new item is started, and it is thrown once the ones under way have ended.
+ */
+async function inTurns<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_CALLS, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
 }
 
 function merge(members: Map<string, DirectoryMember>, user: DingTalkDeptUser, listedIn: number): void {

@@ -11,6 +11,7 @@ import type { Application } from '@nocobase/server';
 import type { AppTokenCache } from './app-token';
 import { readAuthenticator } from './authenticators';
 import { hostsFromEnv, timeoutFromEnv } from './dingtalk-api';
+import { applyDirectoryChange } from './directory-change';
 import { applyDirectoryEvent, type EventSettings } from './directory-event-apply';
 import type { DirectoryEvent } from './directory-events';
 import { StreamSubscription, type EventClaims } from './directory-stream';
@@ -20,6 +21,7 @@ import { withDirectoryLock } from './directory-lock';
 import type { LockLike } from './one-time-store';
 import { readOptions } from './options';
 import { asSignInError } from './sign-in-error';
+import { inWriteTurn } from './write-transaction';
 
 /** Department events within this long of each other become one full sync. */
 const FULL_SYNC_DEBOUNCE_MS = 3000;
@@ -140,6 +142,7 @@ export class DirectorySubscriptions {
   }
 
   private async apply(setup: SourceSetup, event: DirectoryEvent) {
+    if (event.type === 'user_leave_org' && setup.settings.leavers === 'lockOut') await this.lockOutAtOnce(setup, event);
     const outcomes = await withDirectoryLock(this.lock, setup.name, () => applyDirectoryEvent(
       {
         db: this.app.db,
@@ -154,6 +157,24 @@ export class DirectorySubscriptions {
     ));
     this.app.logger.info('dingtalk: directory event applied', { source: setup.name, eventType: event.type, eventId: event.eventId, outcomes });
     return outcomes;
+  }
+
+  /**
+   * A leaver's sessions end now, without waiting for the source's lock: a full sync holds it from its first call to
+   * DingTalk to its last write, more than a minute at 10,000 people. Locking out is idempotent; the event is then
+   * applied under the lock as any other, which also marks them again if a sync that read the directory before they
+   * left has lifted the mark meanwhile. On SQLite it waits for the turn of the plugin's writes (a sync's chunk), not
+   * for the sync. A failure here is logged and left to the locked apply.
+   */
+  private async lockOutAtOnce(setup: SourceSetup, event: DirectoryEvent): Promise<void> {
+    for (const userid of event.userIds) {
+      try {
+        const { outcome } = await inWriteTurn(this.app.db, () => applyDirectoryChange({ db: this.app.db, app: this.app }, setup.settings, { kind: 'memberLeft', userid }));
+        if (outcome === 'lockedOut') this.app.logger.info('dingtalk: directory leaver locked out at once', { source: setup.name, eventId: event.eventId });
+      } catch (error) {
+        this.app.logger.warn('dingtalk: directory leaver not locked out at once', { source: setup.name, eventId: event.eventId, code: asSignInError(error).code });
+      }
+    }
   }
 
   /** A full sync of the source soon, once: a user-data-sync task, as "Sync now" makes. */

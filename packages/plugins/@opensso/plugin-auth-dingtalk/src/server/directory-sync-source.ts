@@ -103,7 +103,7 @@ export function createDingTalkSyncSource(appTokens: AppTokenCache, lock: LockLik
 
     async endTask(params: TaskEnd): Promise<void> {
       const message = params.success && this.report ? reportMessage(this.ctx, this.report) : params.message;
-      return super.endTask({ ...params, message });
+      return super.endTask({ ...params, message: message && clip(message, TASK_MESSAGE_MAX) });
     }
   };
 }
@@ -119,6 +119,25 @@ function stopMessage(ctx: Context, reason: SignInError): string {
   return `${t(ctx, messageKey('SYNC_STOPPED'))} ${t(ctx, messageKey(code, detail), { detail: detail ?? '' })}`;
 }
 
+/**
+ * user-data-sync keeps the task's message in a string column: VARCHAR(255) on PostgreSQL and MySQL, where a longer
+ * one fails the task's save (and the task is never marked done). The full report is in the server's log.
+ */
+export const TASK_MESSAGE_MAX = 255;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** As many items as fit in `room` characters, then how many more there are (`… +12`). */
+function fitList(items: string[], room: number): string {
+  for (let shown = items.length; shown > 0; shown -= 1) {
+    const list = items.slice(0, shown).join(', ') + (shown < items.length ? ` … +${items.length - shown}` : '');
+    if (list.length <= room) return list;
+  }
+  return `… +${items.length}`;
+}
+
 function reportMessage(ctx: Context, report: SyncReport): string {
   const lines = [
     t(ctx, 'Users: {{created}} created, {{updated}} updated, {{unchanged}} unchanged.', report.users),
@@ -128,8 +147,10 @@ function reportMessage(ctx: Context, report: SyncReport): string {
   ];
   if (report.departmentsSkipped) lines.push(t(ctx, 'Departments were not synchronized: enable the Departments plugin.'));
   if (report.collisions.length) {
-    const list = report.collisions.map((c) => `${c.userid} (${c.field})`).join(', ');
-    lines.push(t(ctx, 'Not written because another user has the same value: {{list}}.', { list }));
+    const key = 'Not written because another user has the same value: {{list}}.';
+    const room = TASK_MESSAGE_MAX - lines.join(' ').length - 1 - t(ctx, key, { list: '' }).length;
+    const list = fitList(report.collisions.map((c) => `${c.userid} (${c.field})`), room);
+    lines.push(t(ctx, key, { list }));
   }
   return lines.join(' ');
 }

@@ -15,7 +15,8 @@ import { syncDepartments, type DepartmentCounts } from './directory-departments'
 import { hasLeft, knownMember, lockOut, restore, type LeaverAction } from './directory-leavers';
 import { isUniqueViolation } from './db-errors';
 import { writeTransaction } from './write-transaction';
-import { applyMember, loadMemberStates, type Collision, type MemberContext, type MemberState } from './directory-members';
+import { applyMember, loadMemberStates, type Collision, type MemberContext, type MemberOutcome, type MemberState } from './directory-members';
+import { createMembers, HeldValues, type BulkResult } from './directory-members-bulk';
 import { pullDirectory, ROOT_DEPT_ID, type DirectoryMember } from './directory-pull';
 
 export interface SyncSettings {
@@ -69,10 +70,16 @@ async function applyMemberOnce(context: MemberContext, member: DirectoryMember, 
 }
 
 /**
- * Members written per transaction: one commit per member is most of a large first sync's time on SQLite; a batch
- * holds SQLite's single writer for a fraction of a second, which a sign-in meanwhile waits for.
+ * Members already linked, updated per transaction: one commit per member is most of the time of a sync that changes
+ * many on SQLite; a batch holds SQLite's single writer for a fraction of a second, which a sign-in meanwhile waits for.
  */
 const MEMBERS_PER_TRANSACTION = 25;
+
+/**
+ * New members written per transaction (directory-members-bulk.ts): a few INSERTs of this many rows each, a few
+ * hundred ms of SQLite's writer on a busy machine; a failure rolls the whole chunk back.
+ */
+export const NEW_MEMBERS_PER_TRANSACTION = 500;
 
 export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): Promise<SyncReport> {
   const rootDeptId = settings.rootDeptId ?? ROOT_DEPT_ID;
@@ -127,8 +134,13 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
     if (state && settings.leavers === 'lockOut' && (await restore(deps.db, settings.authenticatorName, state.link))) report.leavers.returned += 1;
     active.push(member);
   }
-  for (let i = 0; i < active.length; i += MEMBERS_PER_TRANSACTION) {
-    const batch = active.slice(i, i + MEMBERS_PER_TRANSACTION);
+  const count = (result: { outcome: MemberOutcome; collisions: Collision[] }) => {
+    report.users[result.outcome] += 1;
+    report.collisions.push(...result.collisions);
+  };
+  const linked = active.filter((member) => states.has(member.unionId));
+  for (let i = 0; i < linked.length; i += MEMBERS_PER_TRANSACTION) {
+    const batch = linked.slice(i, i + MEMBERS_PER_TRANSACTION);
     let results: Awaited<ReturnType<typeof applyMember>>[];
     try {
       results = await writeTransaction(deps.db, async (transaction) => {
@@ -141,10 +153,27 @@ export async function runDirectorySync(deps: SyncDeps, settings: SyncSettings): 
       results = [];
       for (const member of batch) results.push(await applyMemberOnce(context, member, states.get(member.unionId)));
     }
-    for (const result of results) {
-      report.users[result.outcome] += 1;
-      report.collisions.push(...result.collisions);
+    results.forEach(count);
+  }
+  const unlinked = active.filter((member) => !states.has(member.unionId));
+  const held = new HeldValues(settings.defaultCountryCode);
+  for (let i = 0; i < unlinked.length; i += NEW_MEMBERS_PER_TRANSACTION) {
+    const chunk = unlinked.slice(i, i + NEW_MEMBERS_PER_TRANSACTION);
+    let bulk: BulkResult | undefined;
+    try {
+      bulk = await writeTransaction(deps.db, (transaction) => createMembers(context, chunk, held, transaction));
+    } catch {
+      // The chunk rolled back whole (nothing of it is left): its members one by one, the way an event writes one, so
+      // that only a member that cannot be written fails the sync, and the others are written.
+      for (const member of chunk) count(await applyMemberOnce(context, member, undefined));
     }
+    if (!bulk) continue;
+    report.users.created += bulk.created.size;
+    report.collisions.push(...bulk.collisions);
+    // Linked by their first DingTalk sign-in since the links were read: updated like any linked member.
+    if (!bulk.linkedMeanwhile.length) continue;
+    const fresh = await loadMemberStates(deps.db, settings.authenticatorName, bulk.linkedMeanwhile.map((member) => member.unionId));
+    for (const member of bulk.linkedMeanwhile) count(await applyMemberOnce(context, member, fresh.get(member.unionId)));
   }
 
   // Gone from the directory: only decidable for the whole organization, not for a sub-tree or one department.

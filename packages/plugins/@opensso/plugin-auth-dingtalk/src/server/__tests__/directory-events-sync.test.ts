@@ -116,6 +116,39 @@ describe('directory events by Stream (the default)', () => {
     console.log(`user_leave_org → auth:check refused after ${latency} ms`);
   });
 
+  it('a leaver is locked out at once while a full sync holds the lock, and stays out after it', async () => {
+    await syncNow();
+    await connected();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // NocoBase compares token times in whole seconds
+    const signedIn = await signInWithDingTalk(h, { identity: 'zhangsan' });
+    const token = signedIn.signIn?.body.data.token as string;
+    expect((await check(token)).status).toBe(200);
+    // A sync that is slow to read DingTalk holds the source's lock: four levels of departments, read a level at a
+    // time, each answered after 1.2 s (under the plugin's 1.5 s timeout in tests). Its snapshot may still list the
+    // leaver.
+    for (const dept_id of [2, 3, 4]) h.emulator.directory().addDepartment({ dept_id, name: `Level ${dept_id}`, parent_id: dept_id - 1 });
+    h.emulator.setFault({ mode: 'slow', endpoint: 'deptListSub', delayMs: 1200, times: 4 });
+    const before = (await tasks()).length;
+    const logged = h.emulator.log().length;
+    expect((await admin.post('/api/userData:pull').query({ name: SOURCE })).status).toBe(200);
+    await until(tasks, (list) => list.length > before && list.at(-1)!.status === 'processing', 'the sync to start');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.emulator.setDirectoryEvents({ mode: 'stream' });
+    h.emulator.directory().removeMember('zhangsan01');
+    await until(async () => (await check(token)).status, (status) => status === 401, 'the token to stop working', 10_000);
+    // Out before the sync had even listed the members, let alone written anything.
+    expect(h.emulator.log().slice(logged).filter((entry) => entry.path === '/topapi/v2/user/list')).toEqual([]);
+    expect((await tasks()).at(-1)!.status).toBe('processing');
+    const all = await until(tasks, (list) => list.length > before && list.at(-1)!.status !== 'processing', 'the sync to end');
+    expect(all.at(-1)!.status, all.at(-1)!.message).toBe('success');
+    // The event is applied again under the lock once the sync is done: still out, whatever the sync read.
+    await until(async () => h.emulator.streamEvents(), (list) => list.every((event) => event.status === 'acked'), 'the acknowledgement');
+    expect((await check(token)).status).toBe(401);
+    const again = await signInWithDingTalk(h, { identity: 'zhangsan' });
+    expect(again.landing.searchParams.get('dingtalk_error')).toBe('DIRECTORY_LEFT');
+    h.emulator.setFault(null);
+  });
+
   it('after the gateway drops the connection, it reconnects and runs a catch-up sync', async () => {
     await connected();
     const before = (await tasks()).length;

@@ -7,6 +7,8 @@ import type { Model } from '@nocobase/database';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../errors';
 import { applyDirectoryChange } from '../directory-change';
+import { createMembers, HeldValues } from '../directory-members-bulk';
+import { writeTransaction } from '../write-transaction';
 import { CLIENT_ID, createAuthenticator, type Harness, signInWithDingTalk, startHarness } from './harness';
 
 let h: Harness;
@@ -79,6 +81,11 @@ async function userOf(unionId: string): Promise<Model | null> {
   return link ? ((await h.app.db.getRepository('users').findOne({ filterByTk: link.get('userId') })) as Model) : null;
 }
 
+async function rolesOf(user: Model): Promise<string[]> {
+  const rows = (await h.app.db.getRepository('rolesUsers').find({ filter: { userId: user.get('id') } })) as Model[];
+  return rows.map((row) => row.get('roleName') as string).sort();
+}
+
 async function departmentTree(): Promise<Record<string, string | null>> {
   const rows = (await h.app.db.getRepository('departments').find()) as Model[];
   const title = new Map(rows.map((row) => [String(row.get('id')), row.get('title') as string]));
@@ -123,6 +130,8 @@ describe('a full sync of the DingTalk directory', () => {
     expect(await membershipOf((await userOf(ZHAOLIU.unionid))!)).toEqual({ departments: {}, main: null });
     const link = (await h.app.db.getRepository('usersAuthenticators').findOne({ filter: { authenticator: 'dingtalk', uuid: ZHANGSAN.unionid } })) as Model;
     expect(link.get('meta')).toMatchObject({ unionId: ZHANGSAN.unionid, userid: 'zhangsan01', nick: '张三' });
+    // Given as NocoBase gives it to a user it creates (plugin-acl's hook), although the users were written in bulk.
+    for (const unionId of [ZHANGSAN.unionid, WANGWU.unionid, ZHAOLIU.unionid]) expect(await rolesOf((await userOf(unionId))!)).toEqual(['member']);
     // Paged and breadth-first: listsub for the root and each of the 3 departments, user/list for the 4 of them.
     expect(h.emulator.counters()).toMatchObject({ 'POST /topapi/v2/department/listsub': 4, 'POST /topapi/v2/user/list': 4 });
   });
@@ -146,6 +155,11 @@ describe('a full sync of the DingTalk directory', () => {
     const { signIn } = await signInWithDingTalk(h, 'zhangsan');
     expect(signIn?.status).toBe(200);
     expect(signIn!.body.data.user.id).toBe(synced.get('id'));
+    // Signed in with the default role the sync gave, as a user NocoBase made itself would be: NocoBase refuses a
+    // role the user does not have (and any request of a user with no role at all).
+    const as = (role: string) => h.app.agent().get('/api/auth:check').set('Authorization', `Bearer ${signIn!.body.data.token}`).set('X-Authenticator', 'dingtalk').set('X-Role', role);
+    expect((await as('member')).status).toBe(200);
+    expect((await as('admin')).status).toBe(401);
   });
 
   it('follows a renamed, a moved and a deleted department, and a changed phone number', async () => {
@@ -195,6 +209,79 @@ describe('a full sync of the DingTalk directory', () => {
     expect(dup.get('phone') ?? null).toBeNull();
     expect(dup.get('email') ?? null).toBeNull();
     expect(((await h.app.db.getRepository('users').findOne({ filterByTk: other.get('id') })) as Model).get('nickname')).toBe('Someone else');
+  });
+});
+
+describe('new members written in bulk', () => {
+  it('a chunk that fails rolls back whole; its members are then written one by one, each once, with link, departments and role', async () => {
+    const fresh = [1, 2, 3].map((n) => ({ userid: `bulk${n}`, unionid: `ds-union-bulk${n}`, name: `Bulk ${n}`, mobile: `1390000000${n}`, dept_id_list: [10] }));
+    for (const member of fresh) h.emulator.directory().addMember(member);
+    const users = await h.app.db.getRepository('users').count();
+    // The database refuses the chunk's links after its users were inserted (as a lost connection or a constraint
+    // would): once, so that the members' second write, one by one, goes through.
+    let refused = 0;
+    const refuse = async () => {
+      if (refused++ === 0) throw new Error('links refused');
+    };
+    h.app.db.on('usersAuthenticators.afterBulkCreate', refuse);
+    try {
+      const task = await syncNow();
+      expect(task.status, task.message).toBe('success');
+      expect(task.message).toContain('Users: 3 created');
+    } finally {
+      h.app.db.off('usersAuthenticators.afterBulkCreate', refuse);
+    }
+    expect(refused).toBe(1);
+    // Nothing of the rolled-back chunk is left: exactly one user per member, each linked, placed and given the role.
+    expect(await h.app.db.getRepository('users').count()).toBe(users + 3);
+    for (const member of fresh) {
+      expect(await h.app.db.getRepository('users').count({ filter: { nickname: member.name } })).toBe(1);
+      const user = (await userOf(member.unionid))!;
+      expect(user.get('phone')).toBe(member.mobile);
+      expect((await membershipOf(user)).departments).toEqual({ Sales: false });
+      expect(await rolesOf(user)).toEqual(['member']);
+    }
+  });
+
+  it('a phone number or email twice among new members: the first keeps it, the second is reported; a long report still fits the task', async () => {
+    h.emulator.directory().addMember({ userid: 'twin1', unionid: 'ds-union-twin1', name: 'Twin 1', mobile: '13900000077', email: 'twin@example.com', dept_id_list: [10] });
+    h.emulator.directory().addMember({ userid: 'twin2', unionid: 'ds-union-twin2', name: 'Twin 2', mobile: '13900000077', email: 'twin@example.com', dept_id_list: [10] });
+    const task = await syncNow();
+    // The task's message is a VARCHAR(255) on PostgreSQL: a longer one failed the task. The list is cut to fit.
+    expect(task.status, task.message).toBe('success');
+    expect(task.message.length).toBeLessThanOrEqual(255);
+    expect(task.message).toMatch(/Not written because another user has the same value: dup \(phone\)(, [^ ]+ \([a-z]+\))* … \+\d+\.$/);
+    expect((await userOf('ds-union-twin1'))!.toJSON()).toMatchObject({ phone: '13900000077', email: 'twin@example.com' });
+    expect((await userOf('ds-union-twin2'))!.toJSON()).toMatchObject({ phone: null, email: null });
+  });
+
+  it('a member whose first DingTalk sign-in linked them after the sync read the links is handed back to be updated, not created again', async () => {
+    const person = { nick: 'Late Linker', mobile: '13600000077', stateCode: '86', email: 'late@example.com', unionId: 'ds-union-late', openId: 'ds-open-late' };
+    const { signIn, landing } = await signInWithDingTalk(h, person);
+    expect(signIn?.status, landing.search).toBe(200);
+    const users = await h.app.db.getRepository('users').count();
+    const context = { db: h.app.db, authenticatorName: 'dingtalk', defaultCountryCode: '86' };
+    const late = { userid: 'late', unionId: 'ds-union-late', name: 'Late Linker', deptIds: [1], leaderOf: [], active: true };
+    const other = { userid: 'other', unionId: 'ds-union-other', name: 'Other', deptIds: [1], leaderOf: [], active: true };
+    const result = await writeTransaction(h.app.db, (transaction) => createMembers(context, [late, other], new HeldValues('86'), transaction));
+    expect(result.linkedMeanwhile.map((member) => member.userid)).toEqual(['late']);
+    expect([...result.created.keys()]).toEqual(['ds-union-other']);
+    expect(await h.app.db.getRepository('users').count()).toBe(users + 1);
+    expect((await userOf('ds-union-late'))!.get('id')).toBe(signIn!.body.data.user.id);
+  });
+
+  it("a later chunk sees a phone number a user was given since the sync's first chunk, in any spelling", async () => {
+    const context = { db: h.app.db, authenticatorName: 'dingtalk', defaultCountryCode: '86' };
+    const member = (n: number) => ({ userid: `chunk${n}`, unionId: `ds-union-chunk${n}`, name: `Chunk ${n}`, mobile: `1390000009${n}`, deptIds: [1], leaderOf: [], active: true });
+    const held = new HeldValues('86');
+    const first = await writeTransaction(h.app.db, (transaction) => createMembers(context, [member(1)], held, transaction));
+    expect(first.collisions).toEqual([]);
+    // Between two chunks, an admin gives someone the second member's number, written their own way.
+    await h.app.db.getRepository('users').create({ values: { nickname: 'Meanwhile', phone: '+86 139-0000-0092' } });
+    const second = await writeTransaction(h.app.db, (transaction) => createMembers(context, [member(2), member(3)], held, transaction));
+    expect(second.collisions).toEqual([{ userid: 'chunk2', field: 'phone' }]);
+    expect((await userOf('ds-union-chunk2'))!.get('phone') ?? null).toBeNull();
+    expect((await userOf('ds-union-chunk3'))!.get('phone')).toBe('13900000093');
   });
 });
 
