@@ -9,6 +9,7 @@
  * A failure there loads the sign-in page with the error landing, which the DingTalk button shows: the host's router
  * already holds the address, so rewriting it would not be seen. On the sign-in page the host's load waits instead,
  * since the address changes (to its `?redirect=`) before the router is built.
+ * The list of authenticators was usually asked already, when the plugin's bundle ran (in-app-early.ts).
  * The page's one attempt (jsapi-loader.ts) is claimed here, so the sign-in page's button never asks a second time.
  */
 import type { DingTalkJsapi } from './jsapi-contract';
@@ -40,6 +41,8 @@ export interface InAppLandingHost extends ClientBase {
   load(url: string): void;
   /** Holds the host's other requests until the attempt settles (see request-gate.ts); without it the load waits. */
   holdRequests?(settled: Promise<unknown>): void;
+  /** The list of authenticators asked when the bundle ran, when it is this host's (in-app-early.ts). */
+  earlyPublicList?: Promise<unknown>;
 }
 
 export type InAppLandingResult = 'none' | 'signed-in' | 'failed';
@@ -82,7 +85,7 @@ async function attempt(host: InAppLandingHost, location: PageLocation, overlaps:
   jsapi.catch(() => undefined);
   let listed: Listed[];
   try {
-    listed = listedOf((await host.api.request({ ...PUBLIC_LIST_REQUEST, [LANDING_REQUEST]: true })).data);
+    listed = listedOf(await publicListBody(host));
   } catch {
     // The sign-in page asks again and its button works as before.
     return 'none';
@@ -117,11 +120,23 @@ async function attempt(host: InAppLandingHost, location: PageLocation, overlaps:
   return 'signed-in';
 }
 
+async function publicListBody(host: InAppLandingHost): Promise<unknown> {
+  if (host.earlyPublicList) {
+    try {
+      return await host.earlyPublicList;
+    } catch {
+      // asked again below, through the host
+    }
+  }
+  return (await host.api.request({ ...PUBLIC_LIST_REQUEST, [LANDING_REQUEST]: true })).data;
+}
+
 /** The plugin's part, on this page: started in afterAdd, and in beforeLoad waited for if it holds the load (index.tsx). */
 export function browserInAppLanding<C extends object>(
   client: ClientBase,
   api: TicketLandingHost['api'] & { auth: { token?: string | null }; axios: RequestInterceptors<C> },
   publicPath: string,
+  earlyPublicList?: Promise<unknown>,
 ): InAppLanding {
   if (typeof window === 'undefined' || typeof navigator === 'undefined') return { result: Promise.resolve('none'), holdsLoad: false };
   const { origin, pathname, search, hash } = window.location;
@@ -137,5 +152,6 @@ export function browserInAppLanding<C extends object>(
     replace: (url) => window.history.replaceState(window.history.state, '', url),
     load: (url) => window.location.replace(url),
     holdRequests: (settled) => holdRequestsUntil(api.axios, settled, () => mark(IN_APP_MARKS.held)),
+    earlyPublicList,
   });
 }

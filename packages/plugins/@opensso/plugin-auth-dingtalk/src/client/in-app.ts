@@ -245,6 +245,8 @@ export async function requestInAppCode(
 
 /** Names of the `performance` marks of an attempt, measured from the page's navigation start. */
 export const IN_APP_MARKS = {
+  /** The list of authenticators asked as the plugin's bundle ran (in-app-early.ts). */
+  listAsked: 'dingtalk-in-app:list-asked-early',
   /** The page load's attempt began: before the list of authenticators is asked. */
   landing: 'dingtalk-in-app:landing',
   start: 'dingtalk-in-app:start',

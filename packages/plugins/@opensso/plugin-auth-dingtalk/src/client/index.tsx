@@ -15,6 +15,10 @@ import { SignInButton } from './SignInButton';
 import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
 import { registerWorkNotificationChannel } from './work-notifications';
 import { browserInAppLanding, type InAppLanding } from './in-app-landing';
+import { earlyPublicListFor, startInAppEarlyInBrowser } from './in-app-early';
+
+/** Inside DingTalk, the in-app attempt's list of authenticators and JSAPI chunk, asked as this bundle runs (in-app-early.ts). */
+const earlyPublicList = startInAppEarlyInBrowser();
 
 /** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
 export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
@@ -34,7 +38,11 @@ export class PluginAuthDingTalkClient extends Plugin {
     };
     this.ticketLanding = browserTicketLanding(client, this.app.apiClient);
     // Inside DingTalk: signed in during this load, so the page opened renders signed in (see in-app-landing.ts).
-    this.inAppLanding = browserInAppLanding(client, this.app.apiClient, publicPath);
+    const early = earlyPublicListFor(earlyPublicList, {
+      appName: this.app.getName?.(),
+      apiBase: this.app.apiClient.axios.defaults.baseURL,
+    });
+    this.inAppLanding = browserInAppLanding(client, this.app.apiClient, publicPath, early);
   }
 
   /** Before any plugin loads, and so before anything asks who is signed in. */

@@ -210,3 +210,19 @@ describe('startInAppLanding while the host loads, its requests held', () => {
     }
   });
 });
+
+describe('startInAppLanding with the list asked as the bundle ran', () => {
+  it('uses that answer and asks the host only for the sign-in', async () => {
+    const { host, log } = page();
+    host.earlyPublicList = Promise.resolve({ data: LISTED });
+    expect(await startInAppLanding(host).result).toBe('signed-in');
+    expect(log.filter((line) => line.startsWith('request'))).toEqual(['request auth:signIn as dt-app']);
+  });
+
+  it('asks the host again when the early request failed', async () => {
+    const { host, log } = page();
+    host.earlyPublicList = Promise.reject(new Error('offline'));
+    expect(await startInAppLanding(host).result).toBe('signed-in');
+    expect(log.filter((line) => line.startsWith('request'))).toEqual(['request authenticators:publicList', 'request auth:signIn as dt-app']);
+  });
+});
