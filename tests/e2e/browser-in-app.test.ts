@@ -71,12 +71,15 @@ function signInBlock(page: Page | Frame): Locator {
 function recordRequests(page: Page) {
   const chunk: string[] = [];
   const signIns: Request[] = [];
+  /** Whether each `auth:check` the host sent carried a token. */
+  const checks: boolean[] = [];
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.pathname === JSAPI_CHUNK) chunk.push(request.url());
     if (url.pathname === '/api/auth:signIn' && request.method() === 'POST') signIns.push(request);
+    if (url.pathname === '/api/auth:check') checks.push(/^Bearer ./.test(request.headers().authorization ?? ''));
   });
-  return { chunk, signIns };
+  return { chunk, signIns, checks };
 }
 
 type BridgeCall = { method: string; params: Record<string, unknown>; result?: unknown; error?: unknown };
@@ -141,6 +144,25 @@ async function adminShownAt(page: Page): Promise<number> {
     { polling: 10, timeout: 30_000 },
   );
   return Math.round((await handle.jsonValue()) as number);
+}
+
+/** The attempt's marks and the navigation's milestones, in ms from navigation start. */
+function loadTiming(page: Page) {
+  return page.evaluate(() => {
+    const marks = Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('dingtalk-in-app:'))
+        .map((m) => [m.name.replace('dingtalk-in-app:', ''), Math.round(m.startTime)]),
+    ) as Record<string, number>;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const check = performance.getEntriesByType('resource').find((entry) => entry.name.includes('/api/auth:check'));
+    return {
+      marks,
+      domContentLoaded: nav ? Math.round(nav.domContentLoadedEventEnd) : undefined,
+      authCheckSent: check ? Math.round(check.startTime) : undefined,
+    };
+  });
 }
 
 /**
@@ -434,47 +456,59 @@ describe('signing in inside the DingTalk app', () => {
   }
 
   step('signs in by itself again, measured from navigation start', async () => {
-    const lisi = await dingTalkPerson(browser, LISI.id);
-    const { page } = lisi;
-    const requests = recordRequests(page);
-    await page.goto(`${appUrl}/admin`, { waitUntil: 'commit' });
-    const shown = await adminShownAt(page);
-    expect(new URL(page.url()).pathname).toBe('/admin');
-    const timing = await page.evaluate(() => {
-      const marks = Object.fromEntries(
-        performance
-          .getEntriesByType('mark')
-          .filter((m) => m.name.startsWith('dingtalk-in-app:'))
-          .map((m) => [m.name.replace('dingtalk-in-app:', ''), Math.round(m.startTime)]),
+    // One page load varies by hundreds of ms on a busy machine: five pairs of loads, and their medians.
+    const runs = Math.max(1, Number(process.env.IN_APP_TIMING_RUNS ?? 5));
+    const samples: { shown: number; ownLoad: number; timing: Awaited<ReturnType<typeof loadTiming>> }[] = [];
+    let lisi: Awaited<ReturnType<typeof dingTalkPerson>> | undefined;
+    let requests: ReturnType<typeof recordRequests> | undefined;
+    for (let run = 0; run < runs; run += 1) {
+      await lisi?.context.close();
+      lisi = await dingTalkPerson(browser, LISI.id);
+      requests = recordRequests(lisi.page);
+      await lisi.page.goto(`${appUrl}/admin`, { waitUntil: 'commit' });
+      const shown = await adminShownAt(lisi.page);
+      expect(new URL(lisi.page.url()).pathname).toBe('/admin');
+      const timing = await loadTiming(lisi.page);
+      // The page's own load time: the same homepage for the same person already signed in (the token this sign-in
+      // left in the storage), in a fresh profile as the first load was, so no HTTP cache helps either.
+      const signedIn = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        locale: 'en-US',
+        userAgent: dingTalkUserAgent('ios'),
+        storageState: await lisi.context.storageState(),
+      });
+      const again = await signedIn.newPage();
+      await again.goto(`${appUrl}/admin`, { waitUntil: 'commit' });
+      const ownLoad = await adminShownAt(again);
+      await signedIn.close();
+      samples.push({ shown, ownLoad, timing });
+      const m = timing.marks;
+      console.log(
+        `[in-app timing] run ${run + 1}: homepage → signed-in /admin ${shown} ms from navigation start; the page's own ` +
+          `load (signed in already) ${ownLoad} ms; difference ${shown - ownLoad} ms. DOMContentLoaded ` +
+          `${timing.domContentLoaded} ms, list of authenticators asked ${m['list-asked-early']} ms (as the bundle ran), ` +
+          `attempt began ${m.landing} ms, authenticator known ${m.start} ms, JSAPI ready ` +
+          `${m['jsapi-ready']} ms, code ${m.code} ms, signed in (token) ${m['signed-in']} ms; the host first waited ` +
+          `${m['host-waiting'] ?? '(never)'} ms, sent auth:check ${timing.authCheckSent} ms`,
       );
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return {
-        marks,
-        domContentLoaded: nav ? Math.round(nav.domContentLoadedEventEnd) : undefined,
-        load: nav ? Math.round(nav.loadEventEnd) : undefined,
-        adminUiShown: Math.round(performance.now()),
-      };
-    });
-    // The page's own load time: the same homepage for the same person already signed in (the token this sign-in
-    // left in the storage), in a fresh profile as the first load was, so no HTTP cache helps either.
-    const signedIn = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-US',
-      userAgent: dingTalkUserAgent('ios'),
-      storageState: await lisi.context.storageState(),
-    });
-    const again = await signedIn.newPage();
-    await again.goto(`${appUrl}/admin`, { waitUntil: 'commit' });
-    const ownLoad = await adminShownAt(again);
-    await signedIn.close();
+      expect(m['signed-in']).toBeGreaterThan(0);
+      expect(m['signed-in']).toBeLessThan(shown);
+      // On the main app the list was asked as the plugin's bundle ran, before the host added the plugin.
+      expect(m['list-asked-early']).toBeLessThan(m.landing);
+      // The host loaded while the attempt ran, and its question of who is signed in waited for the token.
+      expect(requests.checks.length).toBeGreaterThan(0);
+      expect(requests.checks.every(Boolean)).toBe(true);
+      expect(requests.signIns).toHaveLength(1);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     console.log(
-      `[in-app timing] homepage → signed-in /admin: ${shown} ms from navigation start; the page's own load (signed in ` +
-        `already): ${ownLoad} ms; difference ${shown - ownLoad} ms (aim: ≤ 150 ms). In the first: DOMContentLoaded ` +
-        `${timing.domContentLoaded} ms, load ${timing.load} ms, attempt started ${timing.marks.start} ms, JSAPI ready ` +
-        `${timing.marks['jsapi-ready']} ms, code ${timing.marks.code} ms, signed in (token) ${timing.marks['signed-in']} ms`,
+      `[in-app timing] median of ${runs}: homepage → signed-in /admin ${median(samples.map((x) => x.shown))} ms; the ` +
+        `page's own load ${median(samples.map((x) => x.ownLoad))} ms; difference ` +
+        `${median(samples.map((x) => x.shown - x.ownLoad))} ms (aim: ≤ 150 ms); the attempt itself (began → token) ` +
+        `${median(samples.map((x) => x.timing.marks['signed-in'] - x.timing.marks.landing))} ms`,
     );
-    expect(timing.marks['signed-in']).toBeGreaterThan(0);
-    expect(timing.marks['signed-in']).toBeLessThan(shown);
+    if (!lisi || !requests) throw new Error('no run');
+    const { page } = lisi;
     await expectSignedInAs(page, LISI.nick, true);
     await screenshot(page, 'in-app-05-signed-in-again-measured');
     expect((await currentUserFromPage(page))?.id).toBe(lisiId);

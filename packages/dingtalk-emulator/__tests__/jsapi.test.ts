@@ -149,6 +149,25 @@ describe('GET /__emulator/jsapi-bridge.js', () => {
     ]);
   });
 
+  it("keeps the tab's calls across its page loads (sessionStorage), so a page that reloads itself hides none", async () => {
+    const stored = new Map<string, string>();
+    const sessionStorage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) };
+    const first = pageWith({ identity: 'lisi' });
+    first.sessionStorage = sessionStorage;
+    await loadBridge(first);
+    await iosCall(first, 'runtime.permission.requestAuthCodeV2', { corpId: 'dingemulatorcorp', clientId: 'nope' });
+    const reloaded = pageWith({ identity: 'lisi' });
+    reloaded.sessionStorage = sessionStorage;
+    await loadBridge(reloaded);
+    expect(reloaded.__DINGTALK_EMULATOR_BRIDGE__.calls).toEqual([
+      expect.objectContaining({ method: 'runtime.permission.requestAuthCodeV2', params: { corpId: 'dingemulatorcorp', clientId: 'nope' } }),
+    ]);
+    // Another tab (no shared storage) starts empty.
+    const other = pageWith({ identity: 'lisi' });
+    await loadBridge(other);
+    expect(other.__DINGTALK_EMULATOR_BRIDGE__.calls).toEqual([]);
+  });
+
   it('requestAuthCodeV2 (dd.requestAuthCode with clientId) binds the code to that app', async () => {
     const page = pageWith({ identity: 'wangwu' });
     await loadBridge(page);

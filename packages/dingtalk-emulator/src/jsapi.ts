@@ -141,7 +141,14 @@ export function renderJsapiBridge(baseUrl: string, defaults: BridgeDefaults): st
       try { Object.defineProperty(Navigator.prototype, 'userAgent', { configurable: true, get: function () { return agent; } }); } catch (e2) { /* left as is */ }
     }
   }
+  // The calls made in this tab, kept across its page loads (a page may reload itself after a failed attempt), so a
+  // test reads every call the tab made.
+  var CALLS_KEY = '__dingtalk_emulator_bridge_calls__';
   var calls = [];
+  try { calls = JSON.parse(window.sessionStorage.getItem(CALLS_KEY) || '[]'); } catch (e) { calls = []; }
+  function saveCalls() {
+    try { window.sessionStorage.setItem(CALLS_KEY, JSON.stringify(calls)); } catch (e) { /* storage unavailable: this page's calls only */ }
+  }
 
   function plain(params) {
     var out = {};
@@ -186,15 +193,18 @@ export function renderJsapiBridge(baseUrl: string, defaults: BridgeDefaults): st
   function invoke(method, params) {
     var record = { method: method, params: plain(params) };
     calls.push(record);
+    saveCalls();
     var run = METHODS[method];
     var result = run
       ? run(record.params)
       : Promise.reject(failure('1', 'DingTalk emulator bridge: ' + method + ' is not emulated'));
     return result.then(function (value) {
       record.result = value;
+      saveCalls();
       return value;
     }, function (error) {
       record.error = error;
+      saveCalls();
       throw error;
     });
   }

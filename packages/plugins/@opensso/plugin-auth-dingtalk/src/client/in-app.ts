@@ -245,10 +245,16 @@ export async function requestInAppCode(
 
 /** Names of the `performance` marks of an attempt, measured from the page's navigation start. */
 export const IN_APP_MARKS = {
+  /** The list of authenticators asked as the plugin's bundle ran (in-app-early.ts). */
+  listAsked: 'dingtalk-in-app:list-asked-early',
+  /** The page load's attempt began: before the list of authenticators is asked. */
+  landing: 'dingtalk-in-app:landing',
   start: 'dingtalk-in-app:start',
   jsapi: 'dingtalk-in-app:jsapi-ready',
   code: 'dingtalk-in-app:code',
   signedIn: 'dingtalk-in-app:signed-in',
+  /** The host's first request that had to wait for the attempt (request-gate.ts). */
+  held: 'dingtalk-in-app:host-waiting',
 } as const;
 
 export interface InAppDeps {

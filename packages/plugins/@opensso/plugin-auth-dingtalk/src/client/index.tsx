@@ -14,7 +14,11 @@ import { watchSaveProblems } from './save-problems';
 import { SignInButton } from './SignInButton';
 import { browserTicketLanding, type TicketLandingResult } from './ticket-landing';
 import { registerWorkNotificationChannel } from './work-notifications';
-import { browserInAppLanding, type InAppLandingResult } from './in-app-landing';
+import { browserInAppLanding, type InAppLanding } from './in-app-landing';
+import { earlyPublicListFor, startInAppEarlyInBrowser } from './in-app-early';
+
+/** Inside DingTalk, the in-app attempt's list of authenticators and JSAPI chunk, asked as this bundle runs (in-app-early.ts). */
+const earlyPublicList = startInAppEarlyInBrowser();
 
 /** Settings → Authentication (plugin-auth's `auth` group) → DingTalk accounts: /admin/settings/auth/dingtalk-accounts. */
 export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
@@ -22,7 +26,7 @@ export const LINKS_SETTINGS_NAME = 'auth.dingtalk-accounts';
 /** The v1 client (the /admin UI and its /signin page). */
 export class PluginAuthDingTalkClient extends Plugin {
   private ticketLanding?: Promise<TicketLandingResult>;
-  private inAppLanding?: Promise<InAppLandingResult>;
+  private inAppLanding?: InAppLanding;
 
   /** Back from DingTalk: the ticket is redeemed while the host adds the other plugins (see ticket-landing.ts). */
   async afterAdd() {
@@ -34,13 +38,18 @@ export class PluginAuthDingTalkClient extends Plugin {
     };
     this.ticketLanding = browserTicketLanding(client, this.app.apiClient);
     // Inside DingTalk: signed in during this load, so the page opened renders signed in (see in-app-landing.ts).
-    this.inAppLanding = browserInAppLanding(client, this.app.apiClient, publicPath);
+    const early = earlyPublicListFor(earlyPublicList, {
+      appName: this.app.getName?.(),
+      apiBase: this.app.apiClient.axios.defaults.baseURL,
+    });
+    this.inAppLanding = browserInAppLanding(client, this.app.apiClient, publicPath, early);
   }
 
   /** Before any plugin loads, and so before anything asks who is signed in. */
   async beforeLoad() {
     await this.ticketLanding;
-    await this.inAppLanding;
+    // Inside DingTalk the host's requests wait for the token rather than its load, except on the sign-in page.
+    if (this.inAppLanding?.holdsLoad) await this.inAppLanding.result;
   }
 
   async load() {

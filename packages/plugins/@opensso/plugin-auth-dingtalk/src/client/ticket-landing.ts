@@ -68,7 +68,8 @@ export function withoutLanding(location: PageLocation): string {
   return `${location.pathname}${stripLandingParams(location.search)}${location.hash}`;
 }
 
-function isSignInPage(location: PageLocation, client: ClientBase): boolean {
+/** Whether the page is this client's sign-in page. */
+export function isSignInPage(location: PageLocation, client: ClientBase): boolean {
   return routerPath(location.pathname, client.routerBase).replace(/\/+$/, '') === '/signin';
 }
 
