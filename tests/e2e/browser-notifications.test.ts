@@ -78,6 +78,12 @@ describe('a workflow notifies an assignee in DingTalk', () => {
       // (only one may be), nor a second DingTalk button. NocoBase's update wants the record's id in the values.
       const stored = (await api(`authenticators:get?filter=${encodeURIComponent(JSON.stringify({ name: AUTH }))}`)) as { id: number } | null;
       if (stored) await api(`authenticators:update?filterByTk=${stored.id}`, { id: stored.id, enabled: false });
+      // Nor the demo's page: as the first menu item, it would be where /admin goes for every later file.
+      const pages = (await api(`desktopRoutes:list?filter=${encodeURIComponent(JSON.stringify({ title: PAGE_TITLE }))}`)) as { id: number }[];
+      for (const { id } of pages ?? []) {
+        const filter = encodeURIComponent(JSON.stringify({ $or: [{ id }, { parentId: id }] }));
+        await api(`desktopRoutes:destroy?filter=${filter}`, {});
+      }
     } finally {
       await browser?.close();
     }

@@ -80,7 +80,7 @@ export function startInAppLanding(host: InAppLandingHost): InAppLanding {
 
 async function attempt(host: InAppLandingHost, location: PageLocation, overlaps: boolean): Promise<InAppLandingResult> {
   host.mark?.(IN_APP_MARKS.landing);
-  // The chunk downloads while publicList answers (the sign-in page would fetch it too: load() prefetches it).
+  // Usually loading since the bundle ran (in-app-early.ts); otherwise it downloads while publicList answers.
   const jsapi = host.loadJsapi();
   jsapi.catch(() => undefined);
   let listed: Listed[];
