@@ -9,6 +9,7 @@
  * request fails, the landing asks through the host as before (in-app-landing.ts). `publicList` is anonymous and holds
  * no secret: sign-in pages show it to anyone.
  */
+import { normalisePublicPath } from '../public-path';
 import { IN_APP_MARKS, isDingTalkUserAgent, hasLandingParams } from './in-app';
 import { PUBLIC_LIST_REQUEST } from './in-app-landing';
 import { loadDingTalkJsapi, mark } from './jsapi-loader';
@@ -36,9 +37,8 @@ export function askPublicListEarly(page: EarlyPage): EarlyPublicList | undefined
   if (typeof page.apiBase !== 'string' || typeof page.publicPath !== 'string') return undefined;
   // Only a relative API base: the request then goes where the page came from, as the host's do.
   if (!page.apiBase.startsWith('/') || page.apiBase.startsWith('//')) return undefined;
-  const publicPath = page.publicPath.endsWith('/') ? page.publicPath : `${page.publicPath}/`;
-  if (page.pathname.startsWith(`${publicPath}apps/`)) return undefined;
-  const apiBase = page.apiBase.endsWith('/') ? page.apiBase : `${page.apiBase}/`;
+  if (page.pathname.startsWith(`${normalisePublicPath(page.publicPath)}apps/`)) return undefined;
+  const apiBase = withTrailingSlash(page.apiBase);
   const body = page
     .fetch(`${apiBase}${PUBLIC_LIST_REQUEST.url}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
     .then(async (response) => {
@@ -55,8 +55,12 @@ export function earlyPublicListFor(
   host: { appName?: string | null; apiBase: unknown },
 ): Promise<unknown> | undefined {
   if (!early || (host.appName && host.appName !== 'main') || typeof host.apiBase !== 'string') return undefined;
-  const base = host.apiBase.endsWith('/') ? host.apiBase : `${host.apiBase}/`;
-  return base === early.apiBase ? early.body : undefined;
+  return withTrailingSlash(host.apiBase) === early.apiBase ? early.body : undefined;
+}
+
+/** `/api` and `/api/` are the same API base. */
+function withTrailingSlash(path: string): string {
+  return path.endsWith('/') ? path : `${path}/`;
 }
 
 /** This page's early requests, made once when the bundle runs (index.tsx): the list, and the chunk with it. */
