@@ -26,9 +26,9 @@
  * reads as the same number) is not written and is reported; within a chunk the first member keeps it.
  */
 import { Op, type Database, type Transaction } from '@nocobase/database';
-import { wantedDepartments, type Collision, type MemberContext } from './directory-members';
+import { memberContact, newLinkValues, wantedDepartments, type Collision, type MemberContext } from './directory-members';
 import type { DirectoryMember } from './directory-pull';
-import { internationalOf, normalizeStored, storedPhone, type DingTalkPhone } from './phone';
+import { internationalOf, normalizeStored, type DingTalkPhone } from './phone';
 
 export interface BulkResult {
   /** unionId → the new user's id. */
@@ -64,10 +64,7 @@ export async function createMembers(ctx: MemberContext, members: DirectoryMember
   const rows: Row[] = [];
   for (const member of members) {
     if (linked.has(member.unionId)) result.linkedMeanwhile.push(member);
-    else {
-      const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
-      rows.push({ member, dingTalkPhone, phone: dingTalkPhone && storedPhone(dingTalkPhone, ctx.defaultCountryCode), email: member.email?.trim() || undefined });
-    }
+    else rows.push({ member, ...memberContact(member, ctx.defaultCountryCode) });
   }
   if (!rows.length) return result;
 
@@ -91,7 +88,7 @@ export async function createMembers(ctx: MemberContext, members: DirectoryMember
     }
   }
 
-  const wanted = rows.map((row) => (ctx.departments ? wantedDepartments(row.member, ctx.departments) : { wanted: new Map<string, boolean>(), main: null }));
+  const wanted = rows.map((row) => wantedDepartments(ctx, row.member));
   const users = db.getModel('users');
   const values = rows.map((row, i) => ({
     nickname: row.member.name,
@@ -109,14 +106,7 @@ export async function createMembers(ctx: MemberContext, members: DirectoryMember
   if (ids.length !== rows.length || ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new Error('directory sync: the new users have no ids');
 
   await db.getModel('usersAuthenticators').bulkCreate(
-    rows.map(({ member }, i) => ({
-      authenticator: ctx.authenticatorName,
-      userId: ids[i],
-      uuid: member.unionId,
-      nickname: member.name,
-      avatar: '',
-      meta: { unionId: member.unionId, corpId: ctx.corpId ?? null, userid: member.userid, nick: member.name, openId: null },
-    })),
+    rows.map(({ member }, i) => newLinkValues(ctx, member, ids[i])),
     { transaction },
   );
   const memberships = wanted.flatMap(({ wanted: departments }, i) => [...departments].map(([departmentId, isOwner]) => ({ userId: ids[i], departmentId, isOwner })));

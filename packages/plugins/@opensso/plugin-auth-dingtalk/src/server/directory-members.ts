@@ -59,14 +59,33 @@ export async function loadMemberStates(db: Database, authenticatorName: string, 
   return states;
 }
 
-/** The departments a member should be in, with owner flags, and the main one (DingTalk's first that is synced). */
-export function wantedDepartments(member: DirectoryMember, map: DepartmentMap): { wanted: Map<string, boolean>; main: string | null } {
+/**
+ * The departments a member should be in, with owner flags, and the main one (DingTalk's first that is synced); none
+ * when departments are not synced.
+ */
+export function wantedDepartments(ctx: MemberContext, member: DirectoryMember): { wanted: Map<string, boolean>; main: string | null } {
   const wanted = new Map<string, boolean>();
-  for (const deptId of member.deptIds) {
-    const departmentId = map.get(deptId);
+  for (const deptId of ctx.departments ? member.deptIds : []) {
+    const departmentId = ctx.departments?.get(deptId);
     if (departmentId) wanted.set(departmentId, member.leaderOf.includes(deptId));
   }
   return { wanted, main: [...wanted.keys()][0] ?? null };
+}
+
+/** The member's phone as DingTalk gives it (to compare), and the phone and email NocoBase stores for them. */
+export function memberContact(member: DirectoryMember, defaultCountryCode: string): { dingTalkPhone?: DingTalkPhone; phone?: string; email?: string } {
+  const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
+  return { dingTalkPhone, phone: dingTalkPhone && storedPhone(dingTalkPhone, defaultCountryCode), email: member.email?.trim() || undefined };
+}
+
+/** What the link's `meta` says of a member: the sign-in's fields, those a directory knows. */
+function linkMeta(ctx: MemberContext, member: DirectoryMember) {
+  return { unionId: member.unionId, corpId: ctx.corpId ?? null, userid: member.userid, nick: member.name };
+}
+
+/** A new member's link, keyed as the sign-in keys it: (authenticator, unionId). */
+export function newLinkValues(ctx: MemberContext, member: DirectoryMember, userId: number) {
+  return { authenticator: ctx.authenticatorName, userId, uuid: member.unionId, nickname: member.name, avatar: '', meta: { ...linkMeta(ctx, member), openId: null } };
 }
 
 /**
@@ -101,11 +120,9 @@ export async function applyMember(
 ): Promise<{ outcome: MemberOutcome; userId: number; collisions: Collision[] }> {
   const { db } = ctx;
   const inTransaction = <T>(fn: (transaction: Transaction) => Promise<T>): Promise<T> => (outer ? fn(outer) : writeTransaction(db, fn));
-  const dingTalkPhone = member.mobile ? { mobile: member.mobile, stateCode: member.stateCode } : undefined;
-  const phone = dingTalkPhone ? storedPhone(dingTalkPhone, ctx.defaultCountryCode) : undefined;
-  const email = member.email?.trim() || undefined;
-  const { wanted, main } = ctx.departments ? wantedDepartments(member, ctx.departments) : { wanted: new Map<string, boolean>(), main: null };
-  const meta = { unionId: member.unionId, corpId: ctx.corpId ?? null, userid: member.userid, nick: member.name };
+  const { dingTalkPhone, phone, email } = memberContact(member, ctx.defaultCountryCode);
+  const { wanted, main } = wantedDepartments(ctx, member);
+  const meta = linkMeta(ctx, member);
   const collisions: Collision[] = [];
 
   if (!state) {
@@ -124,10 +141,7 @@ export async function applyMember(
       }
       const user = (await db.getRepository('users').create({ values, transaction })) as Model;
       const id = user.get('id') as number;
-      await db.getRepository('usersAuthenticators').create({
-        values: { authenticator: ctx.authenticatorName, userId: id, uuid: member.unionId, nickname: member.name, avatar: '', meta: { ...meta, openId: null } },
-        transaction,
-      });
+      await db.getRepository('usersAuthenticators').create({ values: newLinkValues(ctx, member, id), transaction });
       const owned = [...wanted].filter(([, isOwner]) => isOwner).map(([departmentId]) => departmentId);
       if (owned.length) {
         await db.getRepository('departmentsUsers').update({ filter: { userId: id, departmentId: { $in: owned } }, values: { isOwner: true }, transaction });
