@@ -40,9 +40,11 @@ export interface WorkNoticeChannelOptions {
 }
 
 /** Digits only, as DingTalk numbers AgentIds; anything else is a typo the channel refuses to save. */
+export const AGENT_ID_PATTERN = /^[1-9]\d{0,17}$/;
+
 export function parseAgentId(value: unknown): number | undefined {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!/^[1-9]\d{0,17}$/.test(text)) return undefined;
+  if (!AGENT_ID_PATTERN.test(text)) return undefined;
   const id = Number(text);
   return Number.isSafeInteger(id) ? id : undefined;
 }

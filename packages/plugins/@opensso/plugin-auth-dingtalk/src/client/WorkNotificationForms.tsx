@@ -2,7 +2,7 @@ import type { ISchema } from '@formily/json-schema';
 import { useForm } from '@formily/react';
 import { SchemaComponent, useAPIClient } from '@nocobase/client';
 import React, { useMemo } from 'react';
-import { BUTTON_LAYOUTS, MESSAGE_TYPES, TYPED_FIELDS } from '../work-notice-form';
+import { AGENT_ID_PATTERN, BUTTON_LAYOUTS, MESSAGE_TYPES, TYPED_FIELDS } from '../work-notice-form';
 import { AuthenticatorSelect } from './directory-sync-fields';
 import { useDingTalkTranslation } from './locale';
 import { SendTestMessage, workNoticeTexts } from './work-notice-fields';
@@ -45,7 +45,7 @@ export function ChannelConfigForm() {
           required: true,
           'x-decorator': 'FormItem',
           'x-component': 'Input',
-          'x-validator': [{ pattern: /^[1-9]\d{0,17}$/ }],
+          'x-validator': [{ pattern: AGENT_ID_PATTERN }],
         },
         test: { type: 'void', title: texts.sendTest, 'x-decorator': 'FormItem', 'x-component': 'DingTalkSendTest' },
       },
