@@ -3,7 +3,7 @@
 // action card lands in the assignee's inbox in the emulator (/__emulator/inbox/<identity>), and the admin's page
 // "Demo tickets" (a table and its "Add new" form) to create tickets with. Each piece is created once: an admin's later
 // changes are kept.
-import { ensureDemoTicketsPage } from './demo-tickets-page.mjs';
+import { createDemoTicketsPage, PAGE_TITLE } from './demo-tickets-page.mjs';
 
 /** The emulator's AgentId for an app that was given none (packages/dingtalk-emulator/src/work-notices.ts). */
 const EMULATOR_AGENT_ID = '3000000001';
@@ -53,7 +53,8 @@ export async function ensureNotificationDemo(admin, { authenticator }) {
       });
       done.push(`collection "${COLLECTION}": created`);
     }
-    done.push(await ensureDemoTicketsPage(admin, COLLECTION));
+    if (await exists(admin, 'desktopRoutes:list', { title: PAGE_TITLE })) done.push(`page "${PAGE_TITLE}": kept`);
+    else done.push(await createDemoTicketsPage(admin, COLLECTION));
     if (await exists(admin, 'workflows:list', { title: WORKFLOW_TITLE })) done.push('workflow: kept');
     else {
       const workflow = await admin.call('workflows:create', {

@@ -192,10 +192,8 @@ function tableBlock(collection) {
   };
 }
 
-/** Creates the page unless a menu item of that title exists: an admin's later changes are kept. */
-export async function ensureDemoTicketsPage(admin, collection) {
-  const existing = await admin.call('desktopRoutes:list', { method: 'GET', params: { filter: JSON.stringify({ title: PAGE_TITLE }) } });
-  if (Array.isArray(existing) && existing.length) return `page "${PAGE_TITLE}": kept`;
+/** Creates the page (its menu item titled PAGE_TITLE, its route and its uiSchema). */
+export async function createDemoTicketsPage(admin, collection) {
   const pageSchemaUid = uid();
   const tabSchemaUid = uid();
   const tabSchemaName = uid();
